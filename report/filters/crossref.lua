@@ -1,0 +1,182 @@
+--[[
+crossref.lua: Quarto-style cross-references for the built-in engine.
+
+Pandoc alone neither numbers figures and tables nor resolves `@fig-x`,
+`@tbl-x` and `@sec-x` (it parses them as citations). This filter:
+
+- numbers figures (`#fig-*`) and tables (`#tbl-*`) in document order and
+  sections like pandoc's --number-sections (unnumbered class honoured);
+- HTML: prefixes captions with "Figuur n:" / "Tabel n:" and turns references
+  into links whose text is the Dutch label and number;
+- Typst: emits native references (`@fig-x`), since Typst numbers figures,
+  tables and headings itself (in Dutch with `lang: "nl"`); references to
+  unnumbered sections become links carrying the section title;
+- moves `fig-alt` to the image's alt text (as Quarto does);
+- fails on a reference to an id that does not exist, naming it.
+
+Citations that do not look like cross-references are put back as plain text.
+]]
+
+local is_html = FORMAT:match('html') ~= nil
+local is_typst = FORMAT == 'typst'
+
+local LABEL = { fig = 'Figuur', tbl = 'Tabel' }
+local SECTION_LABEL = { [1] = 'Hoofdstuk' } -- deeper levels: 'Paragraaf'
+
+local targets = {}
+
+local function register(id, entry)
+  if targets[id] ~= nil then
+    error('duplicate cross-reference id "' .. id .. '"')
+  end
+  targets[id] = entry
+end
+
+local function kind_of(id)
+  return id:match('^(%a+)%-')
+end
+
+local function collect(blocks)
+  local counters = { fig = 0, tbl = 0 }
+  local sec = { 0, 0, 0, 0, 0, 0 }
+  blocks:walk({
+    Header = function(h)
+      if h.identifier == '' then return nil end
+      if h.classes:includes('unnumbered') then
+        register(h.identifier, { kind = 'sec', title = h.content })
+        return nil
+      end
+      sec[h.level] = sec[h.level] + 1
+      for i = h.level + 1, 6 do sec[i] = 0 end
+      local parts = {}
+      for i = 1, h.level do parts[#parts + 1] = tostring(sec[i]) end
+      register(h.identifier, {
+        kind = 'sec', number = table.concat(parts, '.'), level = h.level, title = h.content,
+      })
+    end,
+    Figure = function(f)
+      if kind_of(f.identifier) == 'fig' then
+        counters.fig = counters.fig + 1
+        register(f.identifier, { kind = 'fig', number = tostring(counters.fig) })
+      end
+    end,
+    Table = function(t)
+      if kind_of(t.identifier) == 'tbl' then
+        counters.tbl = counters.tbl + 1
+        register(t.identifier, { kind = 'tbl', number = tostring(counters.tbl) })
+      end
+    end,
+  })
+end
+
+-- "Figuur 3: " in front of an HTML caption.
+local function prefix_caption(caption, kind, number)
+  local label = pandoc.Span(
+    { pandoc.Str(LABEL[kind]), pandoc.Space(), pandoc.Str(number .. ':') },
+    { class = 'caption-label' }
+  )
+  local long = caption.long
+  if #long > 0 and (long[1].t == 'Plain' or long[1].t == 'Para') then
+    long[1].content:insert(1, pandoc.Space())
+    long[1].content:insert(1, label)
+  else
+    long:insert(1, pandoc.Plain({ label }))
+  end
+  caption.long = long
+  return caption
+end
+
+local function typst_string(text)
+  return '"' .. text:gsub('\\', '\\\\'):gsub('"', '\\"') .. '"'
+end
+
+local function fix_alt(img)
+  local alt = img.attributes['fig-alt']
+  if alt == nil then return img end
+  img.attributes['fig-alt'] = nil
+  if is_typst then
+    -- pandoc's typst writer drops alt text; write the image call ourselves so
+    -- the tagged PDF carries it.
+    local args = { typst_string(img.src), 'alt: ' .. typst_string(alt) }
+    for _, key in ipairs({ 'width', 'height' }) do
+      local value = img.attributes[key]
+      if value ~= nil and value:match('^[%d.]+%a*%%?$') and not value:match('px$') then
+        args[#args + 1] = key .. ': ' .. value
+      end
+    end
+    return pandoc.RawInline('typst', '#image(' .. table.concat(args, ', ') .. ')')
+  end
+  img.caption = { pandoc.Str(alt) }
+  return img
+end
+
+local function label_for(entry)
+  if entry.kind == 'sec' then
+    return (SECTION_LABEL[entry.level] or 'Paragraaf') .. ' ' .. entry.number
+  end
+  return LABEL[entry.kind] .. ' ' .. entry.number
+end
+
+local function resolve(citation)
+  local id = citation.id
+  local entry = targets[id]
+  if entry == nil then
+    error('unresolved cross-reference @' .. id
+      .. ' (no figure, table or section in the report has the id "' .. id .. '")')
+  end
+  if entry.kind == 'sec' and entry.number == nil then
+    return pandoc.Link(entry.title, '#' .. id)
+  end
+  if is_typst then
+    return pandoc.RawInline('typst', '@' .. id)
+  end
+  local words = {}
+  for word in label_for(entry):gmatch('%S+') do
+    if #words > 0 then words[#words + 1] = pandoc.Space() end
+    words[#words + 1] = pandoc.Str(word)
+  end
+  return pandoc.Link(words, '#' .. id, '', { class = 'quarto-xref' })
+end
+
+local function cite(c)
+  local out = pandoc.Inlines({})
+  local any_xref = false
+  for _, citation in ipairs(c.citations) do
+    if LABEL[kind_of(citation.id) or ''] or kind_of(citation.id) == 'sec' then
+      any_xref = true
+    end
+  end
+  if not any_xref then
+    return c.content -- not a cross-reference: keep the text as written
+  end
+  for i, citation in ipairs(c.citations) do
+    if i > 1 then out:extend({ pandoc.Str(','), pandoc.Space() }) end
+    if #citation.prefix > 0 then out:extend(citation.prefix); out:insert(pandoc.Space()) end
+    out:insert(resolve(citation))
+    if #citation.suffix > 0 then out:extend(citation.suffix) end
+  end
+  return out
+end
+
+function Pandoc(doc)
+  collect(doc.blocks)
+  doc.blocks = doc.blocks:walk({
+    Image = fix_alt,
+    Figure = function(f)
+      local entry = targets[f.identifier]
+      if is_html and entry ~= nil and entry.kind == 'fig' then
+        f.caption = prefix_caption(f.caption, 'fig', entry.number)
+      end
+      return f
+    end,
+    Table = function(t)
+      local entry = targets[t.identifier]
+      if is_html and entry ~= nil and entry.kind == 'tbl' then
+        t.caption = prefix_caption(t.caption, 'tbl', entry.number)
+      end
+      return t
+    end,
+    Cite = cite,
+  })
+  return doc
+end

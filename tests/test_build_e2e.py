@@ -1,0 +1,139 @@
+"""End to end: build editions with the built-in engine and read them as a reader would."""
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+from pypdf import PdfReader
+
+from exploitation_report import dutch
+from exploitation_report.build import BuildError, build
+from exploitation_report.errors import InputError
+
+pytestmark = pytest.mark.e2e
+HEADLINE = ("met_any", "direct_contact", "met_both")
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_text(path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(" ".join(parser.parts).split())
+
+
+def pdf_pages(path) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
+
+
+def squash(text: str) -> str:
+    # PDF text extraction breaks lines anywhere; compare without whitespace.
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    result = build(2024, engine="builtin", output_root=root / "_output", build_root=root / "_build")
+    return root, result
+
+
+def test_edition_has_every_output(edition):
+    _, result = edition
+    out = result.output_dir
+    for name in ("report.html", "report.pdf", "results.json", "provenance.json"):
+        assert (out / name).stat().st_size > 0, name
+    assert sorted(p.name for p in (out / "notebooks").glob("*.ipynb")) == [
+        "01_survey.ipynb", "02_estimation.ipynb", "03_recommendations.ipynb"]
+    assert result.engine == "builtin" and result.synthetic
+
+
+def test_headline_figures_appear_in_dutch_in_html_and_pdf(edition):
+    _, result = edition
+    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
+    html = html_text(result.output_dir / "report.html")
+    pdf = squash(" ".join(pdf_pages(result.output_dir / "report.pdf")))
+    for key in HEADLINE:
+        record = figures[f"survey.{key}"]
+        assert not record["suppressed"]
+        text = dutch.share_with_base(record)
+        assert "," not in text.split("%")[0] or True
+        assert text in html, (key, text)
+        assert squash(text) in pdf, (key, text)
+    est = figures["estimation.any"]
+    interval = dutch.number_range(est["ci_low"], est["ci_high"])
+    assert interval in html and squash(interval) in pdf
+    assert dutch.magnitude(est["ci_low"], est["ci_high"]) in html
+
+
+def test_synthetic_marking_on_cover_and_every_page(edition):
+    _, result = edition
+    pages = pdf_pages(result.output_dir / "report.pdf")
+    assert len(pages) >= 8
+    assert all("SYNTHETISCH" in page.upper() for page in pages), [i for i, p in enumerate(pages) if "SYNTHETISCH" not in p.upper()]
+    assert "Inhoudsopgave" in " ".join(pages[:3])
+    html = (result.output_dir / "report.html").read_text(encoding="utf-8")
+    assert "SYNTHETISCH" in html.upper() and 'lang="nl"' in html
+    meta = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["meta"]
+    assert meta["synthetic"] is True
+
+
+def test_report_structure_and_no_free_text(edition):
+    _, result = edition
+    html = html_text(result.output_dir / "report.html")
+    for heading in ("Samenvatting", "Inleiding", "Methode", "Omvang", "Conclusies en aanbevelingen", "Bijlage"):
+        assert heading in html
+    assert "Figuur 1" in html and "Tabel 1" in html
+    assert "@fig-" not in html and "@tbl-" not in html
+    # Free-text answers never reach the report.
+    import pandas as pd
+    from exploitation_report.paths import PROJECT_ROOT
+    survey = pd.read_csv(PROJECT_ROOT / "data/2024/survey_2024_synthetic.csv", dtype=str)
+    for column in ("sector_other", "noreport_other_text", "remarks"):
+        for answer in survey[column].dropna().unique():
+            assert answer not in html, (column, answer)
+
+
+def test_same_inputs_same_numbers_and_overrides_move_only_what_they_touch(edition, tmp_path):
+    root, result = edition
+    again = build(2024, engine="builtin", output_root=tmp_path / "a", build_root=tmp_path / "b")
+    assert (again.output_dir / "results.json").read_bytes() == (result.output_dir / "results.json").read_bytes()
+    assert (again.output_dir / "report.html").read_bytes() == (result.output_dir / "report.html").read_bytes()
+    changed = build(2024, ["estimation.nonresponse_factor.central=0.2"], engine="builtin",
+                    output_root=tmp_path / "c", build_root=tmp_path / "d")
+    before = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
+    after = json.loads((changed.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
+    assert after["survey.met_any"] == before["survey.met_any"]
+    assert after["estimation.any"]["scenario_central"] < before["estimation.any"]["scenario_central"]
+    prov = json.loads((changed.output_dir / "provenance.json").read_text(encoding="utf-8"))
+    assert prov["overrides"] == {"estimation.nonresponse_factor.central": 0.2}
+
+
+def test_failed_build_leaves_previous_edition_in_place(edition):
+    root, result = edition
+    pdf = (result.output_dir / "report.pdf").read_bytes()
+    with pytest.raises(InputError, match="inputs.survey"):
+        build(2024, ["inputs.survey=data/2024/missing.csv"], engine="builtin",
+              output_root=root / "_output", build_root=root / "_build")
+    # A failure inside a notebook (no registrations for that year) is a build error, not a traceback.
+    with pytest.raises(BuildError, match="02_estimation"):
+        build(2024, ["estimation.registrations_year=1990"], engine="builtin",
+              output_root=root / "_output", build_root=root / "_build")
+    assert (result.output_dir / "report.pdf").read_bytes() == pdf
+    assert not list((root / "_output").glob(".*staging*"))

@@ -1,0 +1,37 @@
+from typer.testing import CliRunner
+
+from exploitation_report.cli import app
+
+runner = CliRunner()
+
+
+def test_missing_year_fails_with_clear_message():
+    result = runner.invoke(app, ["build", "2026"])
+    assert result.exit_code != 0
+    assert "params/2026.yml" in result.output and "2024" in result.output
+
+
+def test_validate_lists_every_problem_of_a_bad_override():
+    result = runner.invoke(app, ["validate", "2024", "-p", "suppression.min_count=zero"])
+    assert result.exit_code == 2
+    assert "suppression.min_count" in result.output
+
+
+def test_validate_shipped_inputs():
+    result = runner.invoke(app, ["validate", "2024"])
+    assert result.exit_code == 0, result.output
+    assert "SYNTHETIC" in result.output
+
+
+def test_synth_writes_marked_files(tmp_path):
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--seed", "7", "--n", "60"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "survey_2024_synthetic.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0].split(",")[2] == "synthetic"
+    assert "SYNTHETIC" in (tmp_path / "README.md").read_text(encoding="utf-8")
+
+
+def test_unknown_engine_is_rejected():
+    result = runner.invoke(app, ["build", "2024", "--engine", "latex"])
+    assert result.exit_code != 0
+    assert "engine" in result.output

@@ -1,0 +1,137 @@
+"""The shipped codebook follows the variable contract; malformed codebooks are rejected clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from exploitation_report.codebook import load_codebook, survey_schema
+from exploitation_report.errors import InputError
+from exploitation_report.synth import COLUMNS, GROUPS, generate_survey
+
+ROOT = Path(__file__).resolve().parents[1]
+CODEBOOK = ROOT / "data" / "codebook.yml"
+
+
+@pytest.fixture(scope="module")
+def cb():
+    return load_codebook(CODEBOOK)
+
+
+def test_shipped_codebook_matches_contract(cb):
+    assert list(cb.variables) == COLUMNS  # names and order of docs/survey-variables.md
+    assert cb.missing_codes == {-9: "niet ingevuld", -8: "niet van toepassing"}
+    assert cb.synthetic_marker_column == "synthetic"
+    assert cb.title and cb.version
+    assert {g: list(grp.members) for g, grp in cb.groups.items()} == GROUPS
+    v = cb.variables
+    assert v["respondent_id"].type == "id" and v["respondent_id"].required
+    assert v["organisation_id"].type == "id" and not v["organisation_id"].required
+    assert v["sector"].codes[8] == "Hulpverlening aan sekswerkers"
+    assert v["works_in_municipality"].codes == {1: "Ja", 2: "Nee"}
+    assert v["n_both"].asked_if == "met_both == 1"
+    assert v["met_both"].asked_if == "met_sexual == 1 and met_criminal == 1"
+    assert v["report_zvhg"].asked_if == "action_reported_externally == 1"
+    assert v["noreport_unsure"].asked_if == "action_reported_externally == 0"
+    assert v["vuln_lvb"].type == "multi" and v["vuln_lvb"].group == "vulnerability"
+    assert v["vuln_lvb"].codes == {0: "Niet aangekruist", 1: "Aangekruist"}
+    assert cb.groups["living_situation"].members["living_care_institution"] == "Zorginstelling"
+
+
+def test_bands_and_labels(cb):
+    n_sex = cb.variables["n_sexual"]
+    assert n_sex.bands[1] == (1.0, 1.0)
+    assert n_sex.bands[6] == (21.0, None)  # open top band
+    other = cb.variables["n_other_professionals"]
+    assert 5 in other.codes and 5 not in other.bands  # "weet ik niet" is valid without bounds
+    assert other.bands[4] == (4.0, None)
+    assert n_sex.label(2) == "2–3"
+    assert n_sex.label(-9) == "niet ingevuld"
+    with pytest.raises(KeyError):
+        n_sex.label(7)
+
+
+def test_text_is_never_published(cb):
+    texts = cb.of_type("text")
+    assert set(texts) == {"sector_other", "noreport_other_text", "remarks"}
+    assert not any(cb.variables[t].publish for t in texts)
+    pub = cb.publishable()
+    assert not set(texts) & set(pub)
+    assert "met_sexual" in pub and "vuln_lvb" in pub
+
+
+def _write(tmp_path: Path, mutate) -> Path:
+    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    mutate(raw)
+    out = tmp_path / "codebook.yml"
+    out.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def _keys(exc: InputError) -> list[str]:
+    return [p.column for p in exc.problems]
+
+
+def test_unknown_name_in_asked_if_is_an_error(tmp_path):
+    path = _write(tmp_path, lambda r: r["variables"]["n_sexual"].update(asked_if="met_sexualx == 1"))
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    p = err.value.problems[0]
+    assert p.file == str(path)
+    assert p.column == "variables.n_sexual.asked_if"
+    assert "met_sexualx" in p.found
+
+
+def test_group_condition_checked_too(tmp_path):
+    path = _write(tmp_path, lambda r: r["groups"]["actions"].update(asked_if="met_any == 1"))
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    assert "groups.actions.asked_if" in _keys(err.value)
+
+
+def test_several_malformations_reported_together(tmp_path):
+    def mutate(r):
+        r["variables"]["sector"]["type"] = "choice"
+        r["variables"]["caseload"]["bands"][2] = {"lower": 50, "upper": 25}
+        r["variables"]["remarks"]["publish"] = True
+        r["variables"]["vuln_lvb"]["group"] = "nope"
+        del r["variables"]["met_sexual"]["question"]
+
+    path = _write(tmp_path, mutate)
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    keys = _keys(err.value)
+    for key in ("variables.sector.type", "variables.caseload.bands.2.upper", "variables.remarks.publish",
+                "variables.vuln_lvb.group", "variables.met_sexual.question"):
+        assert key in keys, keys
+    assert all(p.file == str(path) for p in err.value.problems)
+
+
+def test_invalid_yaml_and_missing_file(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("variables:\n  a: [1, 2\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_codebook(bad)
+    assert err.value.problems[0].file == str(bad) and "YAML" in err.value.problems[0].expected
+    with pytest.raises(InputError):
+        load_codebook(tmp_path / "nope.yml")
+
+
+def test_schema_accepts_generated_and_rejects_bad_codes(cb):
+    import pandera.errors as pe
+
+    schema = survey_schema(cb)
+    frame = generate_survey(seed=1)
+    schema.validate(frame)  # raw export form: -9 present, skipped = NA
+    bad = frame.copy()
+    bad.loc[0, "sector"] = 12
+    bad.loc[1, "vuln_lvb"] = 2
+    bad.loc[2, "respondent_id"] = bad.loc[3, "respondent_id"]
+    with pytest.raises(pe.SchemaErrors) as err:
+        schema.validate(bad, lazy=True)
+    cols = set(err.value.failure_cases["column"].dropna())
+    assert {"sector", "vuln_lvb", "respondent_id"} <= cols
+    assert isinstance(frame["sector"].dtype, pd.Int64Dtype)

@@ -1,0 +1,100 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from exploitation_report.errors import InputError
+from exploitation_report.params import apply_overrides, load_params, parse_override
+from exploitation_report.paths import PROJECT_ROOT
+
+SHIPPED = PROJECT_ROOT / "params" / "2024.yml"
+
+
+def write(tmp_path: Path, data) -> Path:
+    path = tmp_path / "2030.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def raw() -> dict:
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+def problem_keys(exc: InputError) -> set[str]:
+    return {p.column for p in exc.problems}
+
+
+def test_shipped_params_are_valid_and_synthetic():
+    params = load_params(SHIPPED)
+    assert params.year == 2024 and params.synthetic
+    assert params.reference_period.years == 2.0
+    assert params.input_path("survey").exists()
+
+
+def test_missing_key_is_named_with_file(tmp_path):
+    data = raw()
+    del data["population"]["invited"]
+    with pytest.raises(InputError) as err:
+        load_params(write(tmp_path, data))
+    assert "population.invited" in problem_keys(err.value)
+    assert all(p.file.endswith("2030.yml") for p in err.value.problems)
+    assert "population.invited" in str(err.value)
+
+
+def test_unknown_and_mistyped_keys_reported_together(tmp_path):
+    data = raw()
+    data["estimation"]["bootstrap"]["resampels"] = 10
+    data["suppression"]["min_count"] = "five"
+    with pytest.raises(InputError) as err:
+        load_params(write(tmp_path, data))
+    keys = problem_keys(err.value)
+    assert {"estimation.bootstrap.resampels", "suppression.min_count"} <= keys
+    unknown = next(p for p in err.value.problems if p.column == "estimation.bootstrap.resampels")
+    assert "unknown" in unknown.expected
+
+
+def test_inconsistent_range_is_rejected(tmp_path):
+    data = raw()
+    data["estimation"]["nonresponse_factor"] = {"low": 0.8, "central": 0.5, "high": 1.0}
+    with pytest.raises(InputError) as err:
+        load_params(write(tmp_path, data))
+    assert "estimation.nonresponse_factor" in problem_keys(err.value)
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.yml"
+    path.write_text("year: 2024\ntitle: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_params(path)
+    assert "bad.yml" in str(err.value) and "line" in str(err.value)
+
+
+def test_missing_file():
+    with pytest.raises(InputError, match="does not exist"):
+        load_params(PROJECT_ROOT / "params" / "1999.yml")
+
+
+def test_overrides_are_typed_validated_and_leave_input_alone():
+    params = load_params(SHIPPED, ["estimation.nonresponse_factor.central=0.25", "suppression.min_count=10"])
+    assert params.estimation.nonresponse_factor.central == 0.25
+    assert params.suppression.min_count == 10
+    assert load_params(SHIPPED).suppression.min_count == 5  # the file is untouched
+    data = raw()
+    apply_overrides(data, ["year=2030"], "x")
+    assert data["year"] == 2024  # the dict is untouched too
+
+
+def test_override_errors_name_the_key():
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["estimation.nonresponse_factr.central=1"])
+    assert "estimation.nonresponse_factr" in str(err.value)
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["suppression.min_count=many"])
+    assert problem_keys(err.value) == {"suppression.min_count"}
+    with pytest.raises(InputError):
+        parse_override("no-equals-sign")
+
+
+def test_digest_changes_with_overrides():
+    assert load_params(SHIPPED).digest() == load_params(SHIPPED).digest()
+    assert load_params(SHIPPED).digest() != load_params(SHIPPED, ["estimation.bootstrap.seed=1"]).digest()

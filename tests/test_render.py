@@ -1,0 +1,307 @@
+"""Fast tests of the render plumbing: export, assembly, the Quarto path without Quarto."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from exploitation_report.render import Edition, RenderError, export_parts, render, write_report_qmd
+from exploitation_report.render import quarto as quarto_mod
+from exploitation_report.render.assemble import load_outline, project_root
+from exploitation_report.render.builtin import expand_includes, quarto_options
+
+ROOT = project_root()
+REQUIRED = ["samenvatting", "methode", "aard", "omvang", "conclusies", "bijlage-codebook", "bijlage-parameters"]
+EDITION = Edition(
+    year=2024, title="Titel", subtitle="Ondertitel", period_label="2022–2023",
+    synthetic=True, organisation="CKM",
+)
+
+
+def md(part: str, text: str) -> dict:
+    return new_output("display_data", data={"text/markdown": text, "text/plain": "x"},
+                      metadata={"report": {"part": part}})
+
+
+def write_nb(path: Path, cells) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(new_notebook(cells=cells), path)
+    return path
+
+
+def make_parts(build: Path, parts=REQUIRED) -> None:
+    (build / "parts").mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        (build / "parts" / f"{part}.md").write_text(f"## Over {part}\n\nTekst.\n", encoding="utf-8")
+
+
+# --- export -----------------------------------------------------------------
+
+def test_export_keeps_only_tagged_markdown_in_notebook_then_cell_order(tmp_path):
+    nb1 = write_nb(tmp_path / "nb" / "01.ipynb", [
+        new_markdown_cell("notebook prose"),
+        new_code_cell("x", outputs=[
+            new_output("stream", name="stdout", text="stream text\n"),
+            md("aard", "A1"),
+            new_output("display_data", data={"text/markdown": "untagged markdown"}),
+            new_output("display_data", data={"image/png": "iVBORw0KGgo="}, metadata={"report": {"part": "aard"}}),
+            md("methode", "M1"),
+        ]),
+        new_code_cell("y", outputs=[md("aard", "A2")]),
+    ])
+    nb2 = write_nb(tmp_path / "nb" / "02.ipynb", [new_code_cell("z", outputs=[md("aard", "A3"), md("omvang", "O1")])])
+    parts_dir = tmp_path / "parts"
+    parts_dir.mkdir()
+    (parts_dir / "stale.md").write_text("old", encoding="utf-8")
+
+    written = export_parts([nb1, nb2], parts_dir)
+
+    assert list(written) == ["aard", "methode", "omvang"]
+    assert sorted(p.name for p in parts_dir.iterdir()) == ["aard.md", "methode.md", "omvang.md"]
+    assert (parts_dir / "aard.md").read_text(encoding="utf-8") == "A1\n\nA2\n\nA3\n"
+    assert (parts_dir / "methode.md").read_text(encoding="utf-8") == "M1\n"
+    everything = "".join(p.read_text(encoding="utf-8") for p in parts_dir.iterdir())
+    for unwanted in ("stream text", "untagged markdown", "notebook prose", "iVBOR", "```"):
+        assert unwanted not in everything
+
+
+def test_export_is_byte_stable(tmp_path):
+    nb = write_nb(tmp_path / "01.ipynb", [new_code_cell("x", outputs=[md("aard", "Regel  \r\n\r\n\r\n\r\nTwee")])])
+    first = export_parts([nb], tmp_path / "a")["aard"].read_bytes()
+    second = export_parts([nb], tmp_path / "b")["aard"].read_bytes()
+    assert first == second == b"Regel\n\nTwee\n"
+
+
+def test_export_error_output_names_the_notebook(tmp_path):
+    bad = write_nb(tmp_path / "02_estimate.ipynb", [new_code_cell("1/0", outputs=[
+        new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=[]),
+    ])])
+    with pytest.raises(RenderError, match=r"02_estimate\.ipynb.*ZeroDivisionError"):
+        export_parts([bad], tmp_path / "parts")
+
+
+# --- outline and assembly -----------------------------------------------------
+
+def test_outline_order_ids_and_numbering():
+    entries = load_outline(ROOT / "report" / "outline.yml")
+    top = [(e.id, e.title, e.numbered) for e in entries]
+    assert top[:7] == [
+        ("sec-samenvatting", "Samenvatting", False),
+        ("sec-inleiding", "Inleiding", True),
+        ("sec-methode", "Methode", True),
+        ("sec-aard", "Aard van de uitbuiting", True),
+        ("sec-omvang", "Omvang", True),
+        ("sec-conclusies", "Conclusies en aanbevelingen", True),
+        ("sec-bijlagen", "Bijlagen", False),
+    ]
+    appendices = entries[6].children
+    assert [(a.title, a.part, a.optional, a.numbered) for a in appendices] == [
+        ("Bijlage A Vragenlijst en codebook", "bijlage-codebook", False, False),
+        ("Bijlage B Aanvullende tabellen", "bijlage-tabellen", True, False),
+        ("Bijlage C Parameters en herkomst", "bijlage-parameters", False, False),
+    ]
+
+
+def test_static_chapters_hold_no_numbers_but_placeholders():
+    text = (ROOT / "report" / "chapters" / "inleiding.md").read_text(encoding="utf-8")
+    without_placeholders = re.sub(r"\$\{\w+\}", "", text)
+    # the action programme's years are the only digits allowed in static text
+    assert set(re.findall(r"\d+", without_placeholders)) <= {"2022", "2024", "1", "2", "3", "4"}
+    assert "Naar een gemeente zonder uitbuiting" in text and "${year}" in text
+
+
+def test_write_report_qmd_builds_a_self_contained_project(tmp_path):
+    build = tmp_path / "_build" / "2024"
+    make_parts(build)
+    qmd = write_report_qmd(build, EDITION)
+
+    text = qmd.read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["title"] == "Titel" and front["lang"] == "nl" and front["synthetic"] is True
+    assert "synthetische" in front["synthetic-notice"] and front["year"] == 2024
+    assert "# Samenvatting {#sec-samenvatting .unnumbered}" in text
+    assert "# Methode {#sec-methode}" in text
+    assert "## Bijlage A Vragenlijst en codebook {#sec-bijlage-codebook .unnumbered}" in text
+    assert "Bijlage B" not in text  # optional part absent
+    heads = re.findall(r"^# (.+?) \{", text, flags=re.MULTILINE)
+    assert heads == ["Samenvatting", "Inleiding", "Methode", "Aard van de uitbuiting", "Omvang",
+                     "Conclusies en aanbevelingen", "Bijlagen", "Colofon"]
+    includes = re.findall(r"\{\{< include (\S+) >\}\}", text)
+    assert "parts/methode.md" in includes and "chapters/inleiding.md" in includes
+    for include in includes:
+        assert (build / include).is_file(), include
+    inleiding = (build / "chapters" / "inleiding.md").read_text(encoding="utf-8")
+    assert "${" not in inleiding and "meetjaar 2024" in inleiding and "2022–2023" in inleiding
+    # the per-edition Quarto project and the assets it points at
+    config = yaml.safe_load((build / "_quarto.yml").read_text(encoding="utf-8"))
+    for partial in config["format"]["typst"]["template-partials"]:
+        assert (build / partial).is_file()
+    assert (build / config["format"]["html"]["css"]).is_file()
+    for f in config["filters"]:
+        assert (build / f).is_file()
+    assert (build / "report" / "typst" / "ckm-report.typ").is_file()
+    # expanding the includes leaves no shortcode behind
+    assert "{{<" not in expand_includes(text, build)
+
+
+def test_missing_required_part_names_part_and_notebooks_folder(tmp_path):
+    build = tmp_path / "b"
+    make_parts(build, [p for p in REQUIRED if p != "omvang"])
+    with pytest.raises(RenderError) as info:
+        write_report_qmd(build, EDITION)
+    assert "'omvang'" in str(info.value) and str(build / "notebooks") in str(info.value)
+
+
+def test_part_not_in_outline_is_an_error(tmp_path):
+    build = tmp_path / "b"
+    make_parts(build, REQUIRED + ["extra-deel"])
+    with pytest.raises(RenderError, match="extra-deel"):
+        write_report_qmd(build, EDITION)
+
+
+def test_optional_appendix_appears_when_present(tmp_path):
+    build = tmp_path / "b"
+    make_parts(build, REQUIRED + ["bijlage-tabellen"])
+    text = write_report_qmd(build, EDITION).read_text(encoding="utf-8")
+    assert "## Bijlage B Aanvullende tabellen {#sec-bijlage-tabellen .unnumbered}" in text
+    assert text.index("Bijlage A") < text.index("Bijlage B") < text.index("Bijlage C")
+
+
+def test_unknown_placeholder_in_static_chapter(tmp_path):
+    outline = tmp_path / "outline.yml"
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "x.md").write_text("Jaar ${jaar}\n", encoding="utf-8")
+    outline.write_text(yaml.safe_dump({"chapters": [{"id": "sec-x", "title": "X", "file": "x.md"}]}))
+    with pytest.raises(RenderError, match=r"\$\{jaar\}"):
+        write_report_qmd(tmp_path / "b", EDITION, outline=outline)
+
+
+def test_non_synthetic_edition_has_no_marking(tmp_path):
+    build = tmp_path / "b"
+    make_parts(build)
+    real = Edition(year=2024, title="T", subtitle="S", period_label="P", synthetic=False, organisation="CKM")
+    text = write_report_qmd(build, real).read_text(encoding="utf-8")
+    assert "synthetic: false" in text and "SYNTHETISCHE" not in text and "synthetic-notice" not in text
+
+
+# --- _quarto.yml and the Quarto engine --------------------------------------
+
+def test_root_quarto_yml_has_the_shared_settings():
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    assert config["lang"] == "nl"
+    assert config["number-sections"] is True
+    assert config["toc-title"] == "Inhoudsopgave"
+    assert config["execute"]["enabled"] is False
+    assert "crossref" in config
+    html, typst = config["format"]["html"], config["format"]["typst"]
+    assert html["embed-resources"] is True and html["toc"] is True and html["css"]
+    assert typst["papersize"] == "a4" and typst["toc"] is True
+    assert [Path(p).name for p in typst["template-partials"]] == ["typst-template.typ", "typst-show.typ"]
+    for path in typst["template-partials"] + [html["css"]] + config["filters"]:
+        assert (ROOT / path).is_file(), path
+
+
+def test_builtin_engine_reads_the_same_settings(tmp_path):
+    build = tmp_path / "b"
+    make_parts(build)
+    write_report_qmd(build, EDITION)
+    assert quarto_options(build, "typst")["papersize"] == "a4"
+    html = quarto_options(build, "html")
+    assert html["toc-title"] == "Inhoudsopgave" and html["lang"] == "nl" and html["number-sections"]
+
+
+def test_shared_typst_look_is_imported_by_the_partial_and_used_by_both_templates():
+    partial = (ROOT / "report" / "quarto" / "typst-template.typ").read_text(encoding="utf-8")
+    assert '#import "report/typst/ckm-report.typ": ckm-report' in partial
+    show = (ROOT / "report" / "quarto" / "typst-show.typ").read_text(encoding="utf-8")
+    assert "#show: doc => ckm-report(" in show
+    builtin_template = (ROOT / "report" / "typst" / "template.typst").read_text(encoding="utf-8")
+    assert "$typst-template.typ()$" in builtin_template and "$typst-show.typ()$" in builtin_template
+    look = (ROOT / "report" / "typst" / "ckm-report.typ").read_text(encoding="utf-8")
+    assert '#import "@' not in look and "#import" not in look  # no packages: nothing downloaded
+
+
+def test_quarto_commands():
+    assert quarto_mod.quarto_commands(Path("/x")) == [
+        ["quarto", "render", "report.qmd", "--to", "html"],
+        ["quarto", "render", "report.qmd", "--to", "typst"],
+    ]
+
+
+def test_find_quarto_honours_env_var(tmp_path, monkeypatch):
+    fake = _fake_quarto(tmp_path)
+    monkeypatch.setenv("QUARTO_PATH", str(fake))
+    assert quarto_mod.find_quarto() == str(fake)
+    monkeypatch.setenv("QUARTO_PATH", str(tmp_path / "nope"))
+    assert quarto_mod.find_quarto() is None
+
+
+def test_render_quarto_without_quarto_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUARTO_PATH", str(tmp_path / "missing-quarto"))
+    with pytest.raises(RenderError) as info:
+        render(tmp_path, tmp_path / "out", engine="quarto")
+    message = str(info.value)
+    assert "environment.yml" in message and "pip install quarto-cli" in message and "--engine builtin" in message
+
+
+def test_render_rejects_unknown_engine(tmp_path):
+    with pytest.raises(RenderError, match="unknown render engine"):
+        render(tmp_path, tmp_path / "out", engine="latex")
+
+
+def _fake_quarto(tmp_path: Path, fail: bool = False) -> Path:
+    """A stand-in quarto: logs argv and cwd, writes the output Quarto would."""
+    log = tmp_path / "quarto-calls.jsonl"
+    script = tmp_path / "bin" / "quarto"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import json, os, sys\n"
+        f"with open({str(log)!r}, 'a') as f:\n"
+        "    f.write(json.dumps({'argv': sys.argv[1:], 'cwd': os.getcwd()}) + '\\n')\n"
+        + ("sys.stderr.write('ERROR: typst compile failed\\nline two\\n'); sys.exit(1)\n" if fail else "")
+        + "fmt = sys.argv[sys.argv.index('--to') + 1]\n"
+        "name = {'html': 'report.html', 'typst': 'report.pdf'}[fmt]\n"
+        "open(name, 'w').write('fake ' + fmt)\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def test_render_with_fake_quarto(tmp_path, monkeypatch):
+    build = tmp_path / "_build" / "2024"
+    make_parts(build)
+    write_report_qmd(build, EDITION)
+    fake = _fake_quarto(tmp_path)
+    monkeypatch.setenv("QUARTO_PATH", str(fake))
+
+    result = render(build, tmp_path / "out", engine="auto")
+
+    assert result.engine == "quarto"
+    assert result.files == {"html": tmp_path / "out" / "report.html", "pdf": tmp_path / "out" / "report.pdf"}
+    assert (tmp_path / "out" / "report.pdf").read_text() == "fake typst"
+    assert not (build / "report.html").exists()  # moved, not copied
+    calls = [json.loads(line) for line in (tmp_path / "quarto-calls.jsonl").read_text().splitlines()]
+    assert [c["argv"] for c in calls] == [cmd[1:] for cmd in quarto_mod.quarto_commands(build)]
+    assert all(os.path.samefile(c["cwd"], build) for c in calls)
+
+
+def test_quarto_failure_reports_stderr_tail_and_keeps_previous_output(tmp_path):
+    build = tmp_path / "b"
+    make_parts(build)
+    write_report_qmd(build, EDITION)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.pdf").write_text("previous", encoding="utf-8")
+    with pytest.raises(RenderError, match="typst compile failed"):
+        quarto_mod.render_with_quarto(build, out, quarto=str(_fake_quarto(tmp_path, fail=True)))
+    assert (out / "report.pdf").read_text(encoding="utf-8") == "previous"
