@@ -105,7 +105,7 @@ def test_outline_order_ids_and_numbering():
     ]
     appendices = entries[6].children
     assert [(a.title, a.part, a.optional, a.numbered) for a in appendices] == [
-        ("Bijlage A Vragenlijst en codebook", "bijlage-codebook", False, False),
+        ("Bijlage A Vragenlijst en codeboek", "bijlage-codebook", False, False),
         ("Bijlage B Aanvullende tabellen", "bijlage-tabellen", True, False),
         ("Bijlage C Parameters en herkomst", "bijlage-parameters", False, False),
     ]
@@ -130,7 +130,7 @@ def test_write_report_qmd_builds_a_self_contained_project(tmp_path):
     assert "synthetische" in front["synthetic-notice"] and front["year"] == 2024
     assert "# Samenvatting {#sec-samenvatting .unnumbered}" in text
     assert "# Methode {#sec-methode}" in text
-    assert "## Bijlage A Vragenlijst en codebook {#sec-bijlage-codebook .unnumbered}" in text
+    assert "## Bijlage A Vragenlijst en codeboek {#sec-bijlage-codebook .unnumbered}" in text
     assert "Bijlage B" not in text  # optional part absent
     heads = re.findall(r"^# (.+?) \{", text, flags=re.MULTILINE)
     assert heads == ["Samenvatting", "Inleiding", "Methode", "Aard van de uitbuiting", "Omvang",
