@@ -2,7 +2,6 @@
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 
 import pytest
@@ -73,7 +72,6 @@ def test_headline_figures_appear_in_dutch_in_html_and_pdf(edition):
         record = figures[f"survey.{key}"]
         assert not record["suppressed"]
         text = dutch.share_with_base(record)
-        assert "," not in text.split("%")[0] or True
         assert text in html, (key, text)
         assert squash(text) in pdf, (key, text)
     est = figures["estimation.any"]

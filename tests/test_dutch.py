@@ -20,17 +20,40 @@ def test_share_with_base():
     rec = {"estimate": 0.55, "count": 121, "base": 220, "ci_low": 0.4838, "ci_high": 0.6143, "ci_level": 0.95}
     assert dutch.share_with_base(rec) == "55% (121 van 220; 95%-BI 48–61%)"
     assert "niet gepubliceerd" in dutch.say({"suppressed": True})
+    assert dutch.share_short(rec) == "55% (48–61%)"
+    assert dutch.share_short({"suppressed": True, "estimate": None}) == "x"
 
 
-@pytest.mark.parametrize("share,word", [
-    (0.0, "niemand"), (0.004, "niemand"), (0.03, "vrijwel niemand"), (0.10, "een klein deel"),
-    (0.24, "bijna een kwart"), (0.25, "ongeveer een kwart"), (0.30, "ruim een kwart"),
-    (0.34, "ongeveer een derde"), (0.41, "ruim een derde"), (0.48, "bijna de helft"),
-    (0.50, "de helft"), (0.55, "ruim de helft"), (0.594, "ruim de helft"), (0.60, "een meerderheid"),
-    (0.82, "het merendeel"), (0.97, "vrijwel iedereen"), (1.0, "iedereen"),
+# Every boundary of the quantifier ladder, on both sides, as the percentage the reader sees.
+@pytest.mark.parametrize("shown,word", [
+    (1, "vrijwel niemand"), (4, "vrijwel niemand"), (5, "een klein deel"), (8, "een klein deel"),
+    (9, "ongeveer een op de tien"), (11, "ongeveer een op de tien"), (12, "ruim een op de tien"),
+    (17, "ruim een op de tien"), (18, "bijna een vijfde"), (19, "bijna een vijfde"), (20, "ongeveer een vijfde"),
+    (21, "ongeveer een vijfde"), (22, "ruim een vijfde"), (23, "bijna een kwart"), (24, "bijna een kwart"),
+    (25, "ongeveer een kwart"), (26, "ongeveer een kwart"), (27, "ruim een kwart"), (30, "ruim een kwart"),
+    (31, "bijna een derde"), (32, "bijna een derde"), (33, "ongeveer een derde"), (34, "ongeveer een derde"),
+    (35, "ruim een derde"), (39, "ruim een derde"), (40, "ongeveer twee op de vijf"),
+    (44, "ongeveer twee op de vijf"), (45, "bijna de helft"), (49, "bijna de helft"), (50, "de helft"),
+    (51, "ruim de helft"), (55, "ruim de helft"), (59, "ruim de helft"), (60, "een meerderheid"),
+    (64, "een meerderheid"), (65, "ongeveer twee derde"), (68, "ongeveer twee derde"), (69, "ruim twee derde"),
+    (72, "ruim twee derde"), (73, "bijna driekwart"), (74, "bijna driekwart"), (75, "ongeveer driekwart"),
+    (77, "ongeveer driekwart"), (78, "het merendeel"), (82, "het merendeel"), (94, "het merendeel"),
+    (95, "vrijwel iedereen"), (99, "vrijwel iedereen"),
 ])
-def test_quantifiers(share, word):
-    assert dutch.quantifier(share) == word
+def test_quantifier_boundaries(shown, word):
+    assert dutch.quantifier(shown / 100) == word
+
+
+def test_published_figures_get_the_published_words():
+    assert dutch.quantifier(0.55) == "ruim de helft"      # council letter: "ruim de helft"
+    assert dutch.quantifier(0.82) == "het merendeel"      # council letter: "het merendeel"
+
+
+def test_quantifier_extremes_never_overstate():
+    assert dutch.quantifier(0.0) == "niemand" and dutch.quantifier(1.0) == "iedereen"
+    # Shown as 0% or 100%, but not exactly nobody or everybody.
+    assert dutch.quantifier(0.004) == "vrijwel niemand"
+    assert dutch.quantifier(0.996) == "vrijwel iedereen"
 
 
 def test_quantifier_follows_the_rounded_percentage_shown():
@@ -39,6 +62,8 @@ def test_quantifier_follows_the_rounded_percentage_shown():
     assert dutch.quantifier(0.496) == "de helft"
     assert dutch.quantifier(0.5949) == "ruim de helft"
     assert dutch.quantifier(0.5951) == "een meerderheid"
+    for share in (0.0449, 0.0451, 0.1749, 0.1751, 0.7749, 0.7751):
+        assert dutch.shown_percent(share) == int(dutch.percent(share).rstrip("%"))
 
 
 def test_quantifier_rejects_bad_input():
@@ -46,6 +71,26 @@ def test_quantifier_rejects_bad_input():
         dutch.quantifier(1.2)
     with pytest.raises(ValueError):
         dutch.quantifier(math.nan)
+
+
+def test_count_hides_small_groups():
+    assert dutch.count(3, 5) == "minder dan 5"
+    assert dutch.count(0, 5) == "0"
+    assert dutch.count(1234, 5) == "1.234"
+    assert "niet" in dutch.count(None, 5)
+
+
+@pytest.mark.parametrize("p,text", [(0.0004, "p < 0,001"), (0.001, "p = 0,001"), (0.0123, "p = 0,012"),
+                                    (0.5, "p = 0,500")])
+def test_p_values(p, text):
+    assert dutch.p_value(p) == text
+
+
+def test_listing():
+    assert dutch.listing([]) == ""
+    assert dutch.listing(["a"]) == "a"
+    assert dutch.listing(["a", "b"]) == "a en b"
+    assert dutch.listing(["a", "b", "c"], "of") == "a, b of c"
 
 
 @pytest.mark.parametrize("low,high,phrase", [

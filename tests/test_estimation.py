@@ -3,6 +3,8 @@ import pandas as pd
 import pytest
 
 from exploitation_report import estimation as est
+from exploitation_report.params import load_params
+from exploitation_report.paths import PROJECT_ROOT
 
 BANDS = {1: (1, 1), 2: (2, 3), 3: (4, 5), 4: (6, 10), 5: (11, 20), 6: (21, None)}
 OTHERS = {1: (0, 0), 2: (1, 1), 3: (2, 3), 4: (4, None)}
@@ -18,37 +20,87 @@ def test_band_bounds_midpoints_cap_and_not_applicable():
     assert b.central[1] == 2.5 and b.central[2] == 25.5
     assert np.isnan(b.low[3])                 # asked but unknown
     assert b.low[4] == 0 and b.high[4] == 0   # did not meet victims: zero, not the band
+    assert b.draw(0.0)[2] == 21 and b.draw(1.0)[2] == 30 and b.draw(0.5)[1] == 2.5
+
+
+def test_known_weight_is_the_expected_inverse_of_respondents_who_know_a_victim():
+    # m = 3 professionals, each other one a respondent with p = 0.3: k = 1 + Binomial(2, 0.3).
+    probs = {1: 0.7 ** 2, 2: 2 * 0.3 * 0.7, 3: 0.3 ** 2}
+    expected = sum(p / k for k, p in probs.items())   # 0.49 + 0.21 + 0.03 = 0.73
+    assert est.known_weight(3, 0.3) == pytest.approx(expected)
+    assert est.known_weight(2, 0.5) == pytest.approx(0.75)
+    assert est.known_weight(1, 0.2) == pytest.approx(1.0)         # known to one: counted once
+    assert est.known_weight(4, 1.0) == pytest.approx(0.25)        # everyone answered: 1 / m
+    # Known + unseen is Sirken's weight 1 / (m p) for every m and p.
+    for m, p in [(1, 0.2), (2.5, 0.18), (6, 0.9)]:
+        assert est.known_weight(m, p) + est.unseen_weight(m, p) == pytest.approx(1 / (m * p))
 
 
 def test_population_total_hand_computed():
-    # Three respondents in a population of 10: 2 victims known only to r1; 4 victims also known to 1 other.
+    # Three respondents in a population of 10 (p = 0.3): 2 victims known only to r1;
+    # 4 victims also known to 1 other professional.
     v = np.array([2.0, 4.0, 0.0])
     m = np.array([1.0, 2.0, 1.0])
     n, N = 3, 10
-    known = 2 + 4 / (1 + 2 / 9)
+    known = 2 * 1 + 4 * (1 - 0.7 ** 2) / (2 * 0.3)      # 2 + 3.4
+    unseen = 2 * 0.7 / 0.3 + 4 * 0.7 ** 2 / (2 * 0.3)   # 4.6667 + 3.2667
+    assert est.known_to_respondents(v, m, n, N) == pytest.approx(5.4)
     assert est.known_to_respondents(v, m, n, N) == pytest.approx(known)
-    per_resp = (2 / 1 + 4 / 2) / 3
-    assert est.population_total(v, m, 1.0, n, N) == pytest.approx(per_resp * 10)   # Sirken: N * mean weight
-    assert est.population_total(v, m, 0.5, n, N) == pytest.approx(per_resp * (3 + 0.5 * 7))
-    # With f = 0 the extrapolation (4) falls below the victims the respondents know: the floor holds.
-    assert est.population_total(v, m, 0.0, n, N) == pytest.approx(known)
+    assert est.unseen_by_respondents(v, m, n, N) == pytest.approx(unseen)
+    assert est.population_total(v, m, 0.0, n, N) == pytest.approx(5.4)          # f = 0: what respondents know
+    assert est.population_total(v, m, 0.5, n, N) == pytest.approx(5.4 + 0.5 * unseen)
+    # f = 1 is Sirken's estimator: N / n times the sum of v / m.
+    assert est.population_total(v, m, 1.0, n, N) == pytest.approx(10 / 3 * (2 / 1 + 4 / 2))
 
 
-def test_bootstrap_weights_reduce_to_point_estimate():
+def test_total_never_falls_below_what_respondents_know():
+    v = np.array([3.0, 1.0, 2.0])
+    m = np.array([4.0, 2.0, 1.0])
+    known = est.known_to_respondents(v, m, 3, 50)
+    totals = [est.population_total(v, m, f, 3, 50) for f in (0.0, 0.25, 0.5, 1.0)]
+    assert totals[0] == pytest.approx(known)
+    assert all(a < b for a, b in zip(totals, totals[1:]))
+
+
+def test_bootstrap_weights_reduce_to_point_estimate_and_duplicate_respondents():
     v = np.array([2.0, 4.0, 0.0])
     m = np.array([1.0, 2.0, 1.0])
     w = np.ones((1, 3))
     assert est.population_total(v[None], m[None], 0.5, 3, 10, w)[0] == pytest.approx(
         est.population_total(v, m, 0.5, 3, 10))
-    # Doubling one respondent's weight equals duplicating that respondent in the mean.
+    # Doubling respondent 1 equals the mean over (r1, r1, r2, r3) times n = 3.
     w2 = np.array([[2.0, 1.0, 1.0]])
-    dup = (2 * 2 / 1 + 4 / 2 + 0) / 4
-    assert est.population_total(v[None], m[None], 1.0, 3, 10, w2)[0] == pytest.approx(max(dup * 10, 0))
+    raw = 3 * (2 + 2 + 4 + 0) / 4
+    assert est._total(v, w2, 3)[0] == pytest.approx(raw)
 
 
 def test_union_subtracts_victims_of_both_forms():
     forms = est.victims_by_form(np.array([3.0]), np.array([2.0]), np.array([2.0]))
     assert forms["any"][0] == 3.0
+
+
+def test_assumptions_ranges_central_ends_and_draws():
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(100, 120, 150))
+    assert a.central()["nonresponse"] == 0.5 and a.central()["population"] == 120
+    low = a.end("population", "low")
+    assert low["population"] == 100 and low["nonresponse"] == 0.5
+    draws = a.draw(np.random.default_rng(1), 500)
+    assert draws["population"].shape == (500, 1)
+    assert draws["population"].min() >= 100 and draws["population"].max() <= 150
+    # Triangular with mode 120 on [100, 150]: mean (100 + 120 + 150) / 3.
+    assert abs(draws["population"].mean() - 370 / 3) < 2
+    fixed = est.Assumptions(nonresponse=(0.3, 0.3, 0.3), population=(100, 100, 100))
+    assert (fixed.draw(np.random.default_rng(1), 3)["nonresponse"] == 0.3).all()
+    with pytest.raises(ValueError, match="nonresponse"):
+        est.Assumptions(nonresponse=(0.6, 0.5, 1.0), population=(100, 120, 150))
+
+
+def test_assumptions_from_shipped_params():
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml")
+    a = est.Assumptions.from_params(params)
+    assert a.population[1] == params.population.first_line_professionals
+    assert a.nonresponse == (params.estimation.nonresponse_factor.low, params.estimation.nonresponse_factor.central,
+                             params.estimation.nonresponse_factor.high)
 
 
 def frame(n=60, seed=0):
@@ -65,30 +117,70 @@ def frame(n=60, seed=0):
         "n_sexual": pd.array(np.where(met_s == 1, rng.integers(1, 7, n), pd.NA), dtype="Int64"),
         "n_criminal": pd.array(np.where(met_c == 1, rng.integers(1, 4, n), pd.NA), dtype="Int64"),
         "n_both": pd.array(np.where(both == 1, 1, pd.NA), dtype="Int64"),
-        "n_other_professionals": pd.array(np.where(met, rng.integers(1, 5, n), pd.NA), dtype="Int64"),
+        "n_other_professionals": pd.array(np.where(met, rng.integers(1, 6, n), pd.NA), dtype="Int64"),
     })
 
 
-def run(data, **kw):
-    args = dict(population=600, nonresponse=(0.0, 0.5, 1.0), multiplicity_unknown=(1.0, 2.0, 4.0),
-                resamples=400, seed=7)
-    args.update(kw)
-    return est.estimate(data, **args)
+ASSUME = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(500, 600, 700))
+
+
+def run(data, assumptions=ASSUME, **kw):
+    return est.estimate(data, assumptions, **(dict(resamples=400, seed=7) | kw))
+
+
+def test_prepare_counts_missing_items_and_clusters():
+    df = frame()
+    df.loc[0, "met_sexual"] = 1
+    df.loc[0, "n_sexual"] = pd.NA                       # met victims, count missing
+    data = est.prepare(df, ALL_BANDS, cap=30, others_cap=8)
+    assert data.victims["sexual"].low[0] == 1 and data.victims["sexual"].high[0] == 1
+    assert data.missing_counts == 1
+    met = df["met_sexual"].eq(1) | df["met_criminal"].eq(1)
+    # "Weet ik niet" (code 5, no bounds) and a missing answer both leave the multiplicity unknown.
+    unknown = df["n_other_professionals"].eq(5).fillna(True)
+    assert data.unknown_others == int((met & unknown).sum())
+    assert data.n == 60 and data.clusters == 12
+    no_org = est.prepare(df.assign(organisation_id=pd.NA), ALL_BANDS, 30, 8)
+    assert no_org.clusters == 60                        # every respondent their own cluster
+
+
+def test_cluster_weights_resample_whole_organisations():
+    cluster = np.array([0, 0, 1, 2, 2, 2])
+    w = est.cluster_weights(cluster, 50, np.random.default_rng(3))
+    assert w.shape == (50, 6)
+    assert (w[:, 0] == w[:, 1]).all() and (w[:, 3] == w[:, 5]).all()
+    per_cluster = np.stack([w[:, 0], w[:, 2], w[:, 3]], axis=1)
+    assert (per_cluster.sum(axis=1) == 3).all()         # three organisations drawn each time
 
 
 def test_estimate_is_ordered_seeded_and_coherent():
     data = est.prepare(frame(), ALL_BANDS, cap=30, others_cap=8)
-    assert data.n == 60 and data.cluster.max() == 11
     a, b = run(data), run(data)
     assert a == b                                        # same seed, same numbers
     assert run(data, seed=8)["any"].ci_low != a["any"].ci_low
     for form, lad in a.items():
         assert lad.known_dedup <= lad.reported_raw
+        assert lad.minimum <= lad.known_dedup
         assert lad.scenario_low <= lad.scenario_central <= lad.scenario_high
         assert lad.ci_low < lad.scenario_central < lad.ci_high
-        assert lad.known_dedup <= lad.scenario_low + 1e-9
+        assert lad.scenario_low == pytest.approx(lad.known_dedup)     # f low = 0
+        for step, (lo, hi) in lad.intervals.items():
+            assert lo <= hi, step
+        assert lad.intervals["estimate"] == (lad.ci_low, lad.ci_high)
     assert a["any"].scenario_central <= a["sexual"].scenario_central + a["criminal"].scenario_central
     assert a["any"].scenario_central >= max(a["sexual"].scenario_central, a["criminal"].scenario_central)
+    record = a["any"].as_record()
+    assert set(record["intervals"]) == set(est.STEPS)
+    assert record["nonresponse_factor"] == {"low": 0.0, "central": 0.5, "high": 1.0}
+
+
+def test_point_values_match_the_formula_at_central_assumptions():
+    data = est.prepare(frame(), ALL_BANDS, cap=30, others_cap=8)
+    lad = run(data)["sexual"]
+    v = data.victims["sexual"].central
+    m = est.multiplicity(data.others.central, 2.0)
+    assert lad.reported_raw == pytest.approx(v.sum())
+    assert lad.scenario_central == pytest.approx(est.population_total(v, m, 0.5, data.n, 600))
 
 
 def test_more_overlap_means_fewer_distinct_victims():
@@ -98,6 +190,12 @@ def test_more_overlap_means_fewer_distinct_victims():
     df2["n_other_professionals"] = df2["n_other_professionals"].where(df2["n_other_professionals"].isna(), 4)
     more = run(est.prepare(df2, ALL_BANDS, 30, 8))["any"]
     assert more.scenario_central < base.scenario_central
+
+
+def test_population_smaller_than_respondents_is_refused():
+    data = est.prepare(frame(), ALL_BANDS, 30, 8)
+    with pytest.raises(ValueError, match="at least the 60 respondents"):
+        run(data, assumptions=est.Assumptions(nonresponse=(0, 0.5, 1), population=(50, 600, 700)))
 
 
 def test_bands_from_codebook_like_object():

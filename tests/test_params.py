@@ -98,3 +98,40 @@ def test_override_errors_name_the_key():
 def test_digest_changes_with_overrides():
     assert load_params(SHIPPED).digest() == load_params(SHIPPED).digest()
     assert load_params(SHIPPED).digest() != load_params(SHIPPED, ["estimation.bootstrap.seed=1"]).digest()
+
+
+def test_new_estimation_keys_are_validated(tmp_path):
+    data = raw()
+    data["estimation"]["band_position"] = {"low": -0.1, "central": 0.5, "high": 1.0}
+    data["estimation"]["bootstrap"]["resamples"] = 500                  # the issue asks for >= 2000
+    data["estimation"]["mse"]["method"] = "lasso"
+    data["estimation"]["heavy_reporters_share"] = 0.7
+    with pytest.raises(InputError) as err:
+        load_params(write(tmp_path, data))
+    keys = problem_keys(err.value)
+    assert {"estimation.band_position", "estimation.bootstrap.resamples", "estimation.mse.method",
+            "estimation.heavy_reporters_share"} <= keys
+
+
+def test_population_range_must_hold_the_population_and_the_invited(tmp_path):
+    data = raw()
+    data["population"]["first_line_professionals_range"] = {"low": 1300, "high": 1500}
+    with pytest.raises(InputError, match="first_line_professionals_range"):
+        load_params(write(tmp_path, data))
+    data["population"]["first_line_professionals_range"] = {"low": 800, "high": 1500}   # below the 900 invited
+    with pytest.raises(InputError, match="invited"):
+        load_params(write(tmp_path, data))
+    params = load_params(SHIPPED)
+    size = params.population.size_range
+    assert size.low <= size.central == params.population.first_line_professionals <= size.high
+
+
+def test_linked_registrations_are_optional():
+    params = load_params(SHIPPED, ["inputs.linked_registrations=null"])
+    assert params.inputs.linked_registrations is None
+    assert "linked_registrations" not in params.inputs.named
+    with pytest.raises(KeyError, match="linked_registrations"):
+        params.input_path("linked_registrations")
+    shipped = load_params(SHIPPED)
+    if shipped.inputs.linked_registrations is not None:
+        assert shipped.input_path("linked_registrations").exists()

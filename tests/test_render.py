@@ -108,6 +108,7 @@ def test_outline_order_ids_and_numbering():
         ("Bijlage A Vragenlijst en codeboek", "bijlage-codebook", False, False),
         ("Bijlage B Aanvullende tabellen", "bijlage-tabellen", True, False),
         ("Bijlage C Parameters en herkomst", "bijlage-parameters", False, False),
+        ("Bijlage D Simulatiestudie van de schatting", "bijlage-simulatie", True, False),
     ]
 
 

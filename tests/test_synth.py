@@ -47,7 +47,8 @@ def test_reproducible_files(tmp_path):
     a = write_synthetic(tmp_path / "a", seed=7, n=120)
     b = write_synthetic(tmp_path / "b", seed=7, n=120)
     c = write_synthetic(tmp_path / "c", seed=8, n=120)
-    assert [p.name for p in a] == ["survey_2024_synthetic.csv", "registrations_2024.csv", "README.md"]
+    assert [p.name for p in a] == ["survey_2024_synthetic.csv", "registrations_2024.csv", "README.md",
+                                  "linked_registrations_synthetic.csv"]
     for pa_, pb_ in zip(a, b):
         assert pa_.read_bytes() == pb_.read_bytes()
     assert a[0].read_bytes() != c[0].read_bytes()

@@ -1,0 +1,60 @@
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from exploitation_report import estimation as est
+from exploitation_report import estimation_figures as figs
+
+LAD = est.Ladder("any", 100.0, 80.0, 80.0, 200.0, 300.0, 120.0, 380.0, 0.95,
+                 intervals={"reported_raw": (90.0, 110.0), "scenario_central": (150.0, 260.0)},
+                 minimum=60.0, nonresponse=(0.0, 0.5, 1.0))
+REG = {"year": 2022, "synthetic": True, "suspected": {"count": 29},
+       "by_form": {"any": {"display": "29", "count": 29}, "sexual": {"display": "x", "count": None}}}
+
+
+def test_ladder_table_rows_intervals_and_registration_years():
+    ladders = {f: LAD for f in est.FORMS}
+    table = figs.ladder_table(ladders, REG, REG | {"year": 2023})
+    assert table.iloc[0, 0] == "Geregistreerd ZVHG 2022*"       # * = partly synthetic, explained in the note
+    assert table.iloc[1, 0] == "Geregistreerd ZVHG 2023*"
+    assert table.iloc[0, 1] == "x" and table.iloc[0, 3] == "29"
+    assert table.iloc[2, 3] == "100 (90–110)"            # reported, with its interval
+    assert table.iloc[3, 3] == "80"                      # no interval given: the value alone
+    assert table.iloc[5, 0] == "Scenario centraal (0,5 ×)"
+    note = figs.ladder_note(LAD, True, None)
+    assert "zien 0, 0,5 of 1 keer zoveel" in note and "synthetisch" in note
+    assert table.iloc[-1, 3] == "120–380"
+
+
+def test_tornado_figure_draws_two_bars_per_assumption():
+    table = pd.DataFrame([
+        {"assumption": "nonresponse", "label": "Niet-respondenten", "low": 0.0, "central": 0.5, "high": 1.0,
+         "total_low": 300.0, "total_central": 500.0, "total_high": 700.0, "swing": 400.0},
+        {"assumption": "population", "label": "Professionals", "low": 1000, "central": 1200, "high": 1500,
+         "total_low": 450.0, "total_central": 500.0, "total_high": 600.0, "swing": 150.0},
+    ])
+    fig = figs.tornado_figure(table)
+    ax = fig.axes[0]
+    widths = sorted(round(p.get_width()) for p in ax.patches)
+    assert widths == [-200, -50, 100, 200]
+    assert {t.get_text() for t in ax.texts} == {"0", "0,5", "1", "1.000", "1.500"} - {"0,5"}
+    ticks = {round(pos): lab.get_text() for pos, lab in zip(ax.get_yticks(), ax.get_yticklabels())}
+    assert ticks == {1: "Niet-respondenten", 0: "Professionals"}     # largest effect on top
+    assert any(p.get_hatch() for p in ax.patches)          # greyscale-safe: the low end is hatched
+    plt.close(fig)
+    sens = figs.sensitivity_table(table)
+    assert sens.iloc[1].tolist() == ["Professionals", "1.000 / 1.200 / 1.500", "450", "600", "150"]
+
+
+def test_band_and_simulation_tables():
+    readings = pd.DataFrame([
+        {"reading": "lower", "position": 0.0, "reported_raw": 10.0, "known_dedup": 8.0, "estimate": 12.0},
+        {"reading": "upper", "position": 1.0, "reported_raw": 14.0, "known_dedup": 11.0, "estimate": 16.0}])
+    table = figs.band_table(readings, cap=30)
+    assert table.iloc[1, 0] == "Bovengrenzen (‘meer dan 20’ = 30)" and table.iloc[1, 3] == "16"
+    sim = pd.DataFrame([{"design_label": d, "true_victims": 300.0, "true_factor": f,
+                         **{f"bias_{k}": -0.1 for k in figs.SIMULATION_ESTIMATORS}, "coverage": c}
+                        for d, f, c in (("Willekeurig", 1.04, 0.635), ("Vaker", 0.49, 1.0))])
+    table = figs.simulation_table(sim)
+    assert table.columns.tolist() == ["", "Willekeurig", "Vaker"]
+    assert table.iloc[1].tolist() == ["Echte factor niet-respondenten", "1,04", "0,49"]
+    assert table.iloc[2, 1] == "-10%" and table.iloc[-1].tolist() == ["Dekking 95%-interval", "64%", "100%"]

@@ -1,0 +1,113 @@
+"""The MSE section's presentation (linkage.py): overlaps with small cells hidden, models in words."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pytest
+
+from exploitation_report import linkage
+
+
+def capture():
+    # Three lists; persons: A only 10, B only 6, C only 7, A+B 5, A+C 2, B+C 0, A+B+C 1.
+    rows = [(1, 0, 0, 10), (0, 1, 0, 6), (0, 0, 1, 7), (1, 1, 0, 5), (1, 0, 1, 2), (0, 1, 1, 0), (1, 1, 1, 1)]
+    return pd.DataFrame(rows, columns=["A", "B", "C", "count"]).assign(synthetic=1)
+
+
+def test_overlaps_hand_counted():
+    sizes, pairs, observed = linkage.overlaps(capture())
+    assert sizes == {"A": 18, "B": 12, "C": 10}
+    assert pairs == {("A", "B"): 6, ("A", "C"): 3, ("B", "C"): 1}
+    assert observed == 31
+
+
+def test_overlap_table_hides_small_cells_but_shows_zero():
+    cap = capture()
+    cap.loc[cap["A"].eq(1) & cap["B"].eq(0) & cap["C"].eq(1), "count"] = 0     # A and C now share 1 person
+    table = linkage.overlap_table(cap, threshold=5)
+    assert table.columns.tolist() == ["Lijst", "A", "B", "C"]
+    assert table.iloc[0].tolist() == ["A", "16", "6", "x"]
+    assert table.iloc[1, 3] == "x" and table.iloc[2, 2] == "x"                 # symmetric
+    no_overlap = capture().assign(count=lambda d: d["count"].where(~(d["B"].eq(1) & d["C"].eq(1)), 0))
+    assert linkage.overlap_table(no_overlap, 5).iloc[1, 3] == "0"
+
+
+def test_suppressed_record_drops_small_overlaps():
+    rec = linkage.suppressed_record({"estimate": 77.0, "overlaps": {"A:B": 7, "A:C": 3, "B:C": 0}}, 5)
+    assert rec["overlaps"] == {"A:B": 7, "A:C": None, "B:C": 0}
+    assert rec["overlaps_suppressed"] == ["A:C"] and rec["estimate"] == 77.0
+
+
+def test_model_in_words():
+    assert linkage.model_in_words("hoofdeffecten").startswith("geen samenhang")
+    assert linkage.model_in_words("Politie:CoMensha") == "samenhang tussen Politie en CoMensha"
+    assert linkage.model_in_words("A:B + A:B:C") == "samenhang tussen A en B en tussen A, B en C"
+
+
+@dataclass
+class Fit:
+    name: str
+    estimate: float
+    unobserved: float
+    bic: float
+    aic: float
+    deviance: float
+    df: int
+
+    def label(self):
+        return self.name
+
+
+@dataclass
+class Result:
+    best: Fit
+    candidates: list
+    method: str = "bic"
+    level: float = 0.95
+    max_order: int = 2
+    models_admissible: int = 64
+    resamples: int = 500
+    profile: tuple = (58.0, 109.0)
+    bootstrap: tuple = (60.0, 436.0)
+
+    @property
+    def estimate(self):
+        return self.best.estimate
+
+    @property
+    def unobserved(self):
+        return self.best.unobserved
+
+
+def result():
+    best = Fit("A:B", 77.4, 29.4, 67.04, 55.7, 12.28, 9)
+    return Result(best, [best, Fit("A:B + B:C", 88.1, 40.1, 69.07, 56.0, 10.52, 8)])
+
+
+def test_candidates_table_marks_the_chosen_model():
+    table = linkage.candidates_table(result())
+    assert table.iloc[0].tolist() == ["A:B (gekozen)", "77", "29", "67,0", "12,3 (9)"]
+    assert table.columns[3] == "BIC" and table.iloc[1, 0] == "A:B + B:C"
+
+
+def test_section_says_demo_and_gives_both_intervals():
+    text = linkage.section(result(), capture(), 5, "2022–2023", True, "@tbl-l", "@tbl-m")
+    assert "Demonstratie op synthetische gegevens" in text
+    assert "samen 31 verschillende personen" in text and "**77**" in text
+    assert "58–109" in text and "60–436" in text and "laagste BIC" in text
+    real = linkage.section(result(), capture(), 5, "2022–2023", False, "@tbl-l", "@tbl-m")
+    assert "synthetische" not in real
+
+
+def test_section_on_the_shipped_demo_file_with_the_real_mse_module():
+    mse = pytest.importorskip("exploitation_report.mse")
+    from exploitation_report.paths import PROJECT_ROOT
+    path = PROJECT_ROOT / "data" / "2024" / "linked_registrations_synthetic.csv"
+    if not path.exists():
+        pytest.skip("demo capture histories not shipped")
+    data = mse.read_capture_histories(path)
+    res = mse.estimate(data, method="bic", max_order=2, resamples=100, seed=1)
+    text = linkage.section(res, data, 5, "2022–2023", bool(data.attrs.get("synthetic")), "@tbl-l", "@tbl-m")
+    assert "Demonstratie op synthetische gegevens" in text
+    rec = linkage.suppressed_record(res.as_record(), 5)
+    assert all(v is None or v == 0 or v >= 5 for v in rec["overlaps"].values())

@@ -1,0 +1,97 @@
+import pandas as pd
+import pytest
+
+from exploitation_report import registrations as reg
+from exploitation_report.errors import InputError
+from exploitation_report.estimation import Ladder
+from exploitation_report.paths import REPORT_DIR
+
+
+def frame(rows):
+    return pd.DataFrame(rows, columns=["source", "year", "form", "status", "count", "synthetic", "source_note"])
+
+
+REG = frame([
+    ("ZVHG", 2022, "any", "suspected", 20, 0, "echt"),
+    ("ZVHG", 2022, "any", "confirmed", 3, 0, "echt"),
+    ("ZVHG", 2022, "sexual", "suspected", 8, 1, "SYNTH"),
+    ("ZVHG", 2023, "any", "suspected", 30, 1, "SYNTH"),
+    ("ZVHG", 2023, "any", "confirmed", 0, 1, "SYNTH"),
+])
+LADDER = Ladder("any", 150.0, 80.0, 80.0, 100.0, 140.0, 50.0, 200.0, 0.95)
+
+
+def test_summary_hides_small_counts_and_marks_synthetic_cells():
+    s = reg.summary(REG, 2022, threshold=5)
+    assert s["suspected"]["count"] == 20 and not s["suspected"]["synthetic"]
+    assert s["confirmed"] == {"count": None, "suppressed": True, "display": "x", "available": True,
+                              "synthetic": False}
+    assert s["by_form"]["sexual"]["synthetic"] and not s["by_form"]["criminal"]["available"]
+    assert s["years_available"] == [2022, 2023]
+    assert reg.summary(REG, 2023, 5)["confirmed"]["count"] == 0     # zero says nothing about a person
+    with pytest.raises(ValueError, match="1990"):
+        reg.summary(REG, 1990, 5)
+
+
+def test_period_years_split_available_and_missing():
+    assert reg.period_years(REG, 2022, 2024) == {"available": [2022, 2023], "missing": [2024]}
+
+
+def test_dark_number_per_year():
+    d = reg.dark_number(LADDER, 25, 2022)
+    assert (d["central"], d["ci_low"], d["ci_high"]) == pytest.approx((4, 2, 8))
+    assert reg.dark_number(LADDER, None) is None
+
+
+def test_period_dark_number_is_a_range_between_sum_and_largest_year():
+    # 20 and 30 registered: between 30 (the same people again) and 50 (nobody twice) distinct persons.
+    d = reg.period_dark_number(LADDER, {2022: 20, 2023: 30}, [])
+    assert (d["registered_max"], d["registered_sum"]) == (30, 50)
+    assert (d["central_low"], d["central_high"]) == pytest.approx((100 / 50, 100 / 30))
+    assert (d["ci_low"], d["ci_high"]) == pytest.approx((50 / 50, 200 / 30))
+    assert reg.period_dark_number(LADDER, {2022: 20, 2023: None}, []) is None   # a hidden count
+    assert reg.period_dark_number(LADDER, {2022: 20}, [2023]) is None           # a year without data
+
+
+def test_dark_number_record_with_a_suppressed_headline():
+    small = frame([("ZVHG", 2022, "any", "suspected", 3, 0, "n"), ("ZVHG", 2023, "any", "suspected", 40, 0, "n")])
+    by_year = {y: reg.summary(small, y, 5) for y in (2022, 2023)}
+    record = reg.dark_number_record(LADDER, by_year, by_year[2022], [])
+    assert record["central"] is None and record["by_year"]["2022"] is None
+    assert record["by_year"]["2023"]["central"] == pytest.approx(2.5)
+    assert record["period"] is None                  # a ratio would reveal the hidden count
+
+
+def test_headline_year_outside_the_period_stays_out_of_the_period_ratio():
+    by_year = {2023: reg.summary(REG, 2023, 5)}
+    record = reg.dark_number_record(LADDER, by_year, reg.summary(REG, 2022, 5), [])
+    assert record["year"] == 2022 and record["central"] == pytest.approx(100 / 20)
+    assert record["period"]["years"] == [2023] and record["period"]["registered_sum"] == 30
+    assert set(record["by_year"]) == {"2022", "2023"}
+
+
+def test_shipped_context_has_sources_and_bad_context_is_rejected(tmp_path):
+    ctx = reg.load_context(REPORT_DIR / "context.yml")
+    nat = ctx.national_dark_number
+    assert nat.ratio.low <= nat.ratio.high and nat.sources and all(s.url.startswith("https://") for s in nat.sources)
+    bad = tmp_path / "context.yml"
+    bad.write_text("national_dark_number:\n  label: x\n  ratio: {low: 5, high: 4}\n  scope: y\n  sources: []\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        reg.load_context(bad)
+    keys = {p.column for p in err.value.problems}
+    assert "national_dark_number.ratio" in keys and "national_dark_number.sources" in keys
+
+
+def test_comparison_text_and_table():
+    by_year = {y: reg.summary(REG, y, 5) for y in (2022, 2023)}
+    record = reg.dark_number_record(LADDER, by_year, by_year[2022], [])
+    ctx = reg.load_context(REPORT_DIR / "context.yml")
+    text = reg.comparison_text(by_year[2022], by_year, record, ctx, "2022–2023", "@tbl-x")
+    assert "in 2022 20 en in 2023 30 vermoedelijke slachtoffers" in text
+    assert "te klein om te publiceren" in text                    # 3 confirmed: hidden
+    assert "minstens 30 en hoogstens 50" in text and "2,0–3,3" in text
+    assert "landelijke context, geen Gronings cijfer" in text and "synthetisch" in text
+    table = reg.comparison_table(by_year, record, "2022–2023", 0.95)
+    assert table.iloc[1, 1] == "30 (synthetisch)" and table.iloc[2, 1] == "30–50"
+    assert table.columns[-1] == "95%-interval" and table.iloc[0, 2] == "5,0"

@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from exploitation_report import estimation as est
+from exploitation_report import sensitivity as sens
+
+
+def fixed(values):
+    values = np.asarray(values, dtype=float)
+    return est.Bounds(values.copy(), values.copy())
+
+
+def tiny(sexual, others, sexual_high=None):
+    """Sexual exploitation only; counts exact unless an upper end is given."""
+    n = len(sexual)
+    low = np.asarray(sexual, float)
+    high = low if sexual_high is None else np.asarray(sexual_high, float)
+    zero = fixed(np.zeros(n))
+    return est.EstimationData({"sexual": est.Bounds(low, high), "criminal": zero, "both": zero},
+                              fixed(others), np.arange(n), low > 0)
+
+
+ASSUME = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(4, 4, 4))
+
+
+def test_one_at_a_time_hand_computed():
+    # Two respondents of four professionals (p = 0.5); respondent 1 knows 2 victims nobody else knows.
+    # D = 2 * 1 = 2, U = 2 * (1 - 0.5) / 0.5 = 2, so T(f) = 2 + 2 f.
+    table = sens.one_at_a_time(tiny([2, 0], [0, np.nan]), ASSUME)
+    first = table.iloc[0]
+    assert first["assumption"] == "nonresponse"
+    assert (first["total_low"], first["total_central"], first["total_high"]) == pytest.approx((2, 3, 4))
+    assert first["swing"] == pytest.approx(2)
+    # Exact counts, a fixed population and no unknown multiplicity: nothing else moves the total.
+    assert table.iloc[1:]["swing"].tolist() == pytest.approx([0, 0, 0, 0])
+    assert list(table["label"]) == [sens.LABELS[a] for a in table["assumption"]]
+
+
+def test_band_readings_lower_midpoint_upper():
+    # One respondent in band 2-3 victims, everyone answered (p = 1): the ladder is the count itself.
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1, 1, 1))
+    readings = sens.band_readings(tiny([2], [0], sexual_high=[3]), a, form="sexual")
+    assert readings["reading"].tolist() == ["lower", "midpoint", "upper"]
+    assert readings["reported_raw"].tolist() == pytest.approx([2, 2.5, 3])
+    assert readings["estimate"].tolist() == pytest.approx([2, 2.5, 3])
+
+
+def test_heaviest_reporters_share_of_the_estimate():
+    # Contributions are proportional to the counts (same multiplicity): 10 of 11 from the top reporter.
+    data = tiny([10, 1, 0], [0, 0, np.nan])
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(6, 6, 6))
+    heavy = sens.heaviest_reporters(data, a, share=0.05)
+    assert heavy["reporters"] == 2 and heavy["top"] == 1          # ceil(0.05 * 2) = 1
+    assert heavy["top_fraction"] == pytest.approx(10 / 11)
+    total = est.evaluate(data, a.central(), a.nonresponse)["any"]["estimate"]
+    assert heavy["estimate"] == pytest.approx(float(total))
+    assert heavy["estimate_without_top"] == pytest.approx(float(total) / 11)
+
+
+def test_contributions_sum_to_the_estimate():
+    data = tiny([3, 1, 2], [1, 3, np.nan], sexual_high=[3, 1, 3])
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(10, 12, 20))
+    parts = est.contributions(data, a.central())["any"]
+    assert parts.sum() == pytest.approx(float(est.evaluate(data, a.central(), a.nonresponse)["any"]["estimate"]))

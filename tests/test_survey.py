@@ -1,0 +1,85 @@
+"""Response flow, single-choice distributions and shares by group, on hand-made data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from exploitation_report import survey
+from exploitation_report.codebook import Variable
+
+ROUTE = Variable("know_route", "Weet u waar u kunt melden?", "single", codes={1: "Ja", 2: "Nee", 3: "Twijfel"})
+KNOW = Variable("know_signals", "Kennis van signalen", "single",
+                codes={1: "Zeer slecht", 2: "Slecht", 3: "Neutraal", 4: "Goed", 5: "Zeer goed"})
+
+
+def values(counts: dict) -> pd.Series:
+    return pd.Series([code for code, n in counts.items() for _ in range(n)] + [None, None], dtype="Int64")
+
+
+def test_response_flow_hides_a_small_number_screened_out_and_what_reveals_it():
+    big = pd.DataFrame({"works_in_municipality": [1] * 50 + [2] * 10})
+    assert survey.response(big, 200, 5) == {"returned": 60, "screened_out": 10, "analysed": 50, "invited": 200}
+    small = pd.DataFrame({"works_in_municipality": [1] * 50 + [2] * 3})
+    flow = survey.response(small, 200, 5)
+    assert flow["screened_out"] is None and flow["returned"] is None and flow["analysed"] == 50
+
+
+def test_distribution_counts_shares_and_total():
+    dist = survey.distribution(values({1: 40, 2: 30, 3: 30}), ROUTE, 5)
+    assert dist.base == 100 and not dist.hidden
+    rec = dist.record((1,))
+    assert rec["count"] == 40 and rec["estimate"] == pytest.approx(0.4) and not rec["suppressed"]
+    out = dist.as_record()
+    assert out["base"] == 100 and out["counts"] == {"Ja": 40, "Nee": 30, "Twijfel": 30} and out["suppressed"] == []
+    table = survey.distribution_table([("Meldroute", dist)])
+    assert table.iloc[0].tolist() == ["Ja", "40", "40%", "31–50%"]
+    assert table.iloc[-1].tolist() == ["Totaal", "100", "100%", ""]
+
+
+def test_distribution_small_cell_with_secondary():
+    dist = survey.distribution(values({1: 60, 2: 3, 3: 20}), ROUTE, 5)
+    assert dist.hidden == {2, 3}
+    out = dist.as_record()
+    assert out["counts"] == {"Ja": 60, "Nee": None, "Twijfel": None}
+    assert dist.record((2,))["suppressed"] and dist.record((2,))["count"] is None
+
+
+def test_a_combined_share_cannot_undo_a_hidden_cell():
+    # "Goed of zeer goed" (4 + 5) with 5 shown would give back 4; so something more is hidden.
+    dist = survey.distribution(values({1: 3, 2: 20, 3: 30, 4: 25, 5: 22}), KNOW, 5, combos={"well": (4, 5)})
+    assert 1 in dist.hidden
+    # What a reader sees, as sums of the five cells: each shown category, the total and the combined share.
+    rows = [np.eye(5)[c - 1] for c in range(1, 6) if c not in dist.hidden] + [np.ones(5)]
+    if "well" not in dist.hidden:
+        rows.append(np.array([0, 0, 0, 1, 1]))
+    a = np.array(rows)
+    assert np.linalg.matrix_rank(np.vstack([a, np.eye(5)[0]])) > np.linalg.matrix_rank(a)  # cell 1 not computable
+    assert dist.record("well")["suppressed"] == ("well" in dist.hidden)
+
+
+def test_fixed_and_hidden_total():
+    dist = survey.distribution(values({1: 40, 2: 30, 3: 30}), ROUTE, 5, fixed={1: True})
+    assert 1 in dist.hidden and len(dist.hidden - {1}) >= 1  # hidden elsewhere: not recomputable here
+    gone = survey.distribution(values({1: 40, 2: 30, 3: 30}), ROUTE, 5, total_hidden=True)
+    out = gone.as_record()
+    assert out["base"] is None and all(v is None for v in out["counts"].values())
+    assert all(row[1] == "x" for row in survey.distribution_rows(gone))
+
+
+def test_shares_by_group_protects_the_column():
+    indicator = pd.Series([True] * 20 + [False] * 20 + [True] * 3 + [False] * 17 + [True] * 15 + [False] * 15,
+                          dtype="boolean")
+    group = pd.Series([1] * 40 + [2] * 20 + [3] * 30, dtype="Int64")
+    by = survey.shares_by(indicator, group, ROUTE.codes, 5)
+    recs = by.records()
+    assert recs["2"]["suppressed"]                     # 3 of 20
+    assert sum(r["suppressed"] for key, r in recs.items() if key != "total") >= 2  # total shown: a second one
+    assert recs["total"]["count"] == 38 and recs["total"]["base"] == 90
+    assert by.table_rows()[-1][0] == "Totaal"
+
+
+def test_indicator_row_formats():
+    rec = {"estimate": 0.37, "count": 47, "base": 127, "ci_low": 0.29, "ci_high": 0.46, "suppressed": False}
+    assert survey.indicator_row("Meldde extern", "wie zag", rec) == ("Meldde extern", "wie zag", "127", "37%", "29–46%")
+    hidden = {"suppressed": True, "base": None}
+    assert survey.indicator_row("Meldde extern", "wie zag", hidden) == ("Meldde extern", "wie zag", "x", "x", "x")

@@ -1,0 +1,56 @@
+from exploitation_report import survey_text as txt
+
+
+def rec(est, label, suppressed=False):
+    return {"label": label, "estimate": None if suppressed else est, "suppressed": suppressed,
+            "ci_low": est - 0.05, "ci_high": est + 0.05, "count": 1, "base": 100}
+
+
+def test_top_options_skips_hidden_and_zero_and_orders():
+    options = {"a": rec(0.2, "Schulden"), "b": rec(0.5, "Licht verstandelijke beperking (lvb)"),
+               "c": rec(0.9, "Verslaving", suppressed=True), "d": rec(0.0, "Trauma"), "e": rec(0.3, "Nederland")}
+    assert txt.top_options(options) == "licht verstandelijke beperking (50%), Nederland (30%) en schulden (20%)"
+    assert txt.top_options(options, k=1) == "licht verstandelijke beperking (50%)"
+    assert txt.top_options({}) == ""
+
+
+def test_in_sentence_keeps_names_and_abbreviations():
+    assert txt.in_sentence("Politie") == "politie"
+    assert txt.in_sentence("Zorg- en Veiligheidshuis Groningen (ZVHG)") == "Zorg- en Veiligheidshuis Groningen"
+    assert txt.in_sentence("EU-land") == "EU-land"
+    assert txt.in_sentence("Veilig Thuis") == "Veilig Thuis"
+
+
+def test_comparison_is_descriptive_and_silent_when_hidden():
+    a, b = rec(0.8, "x"), rec(0.2, "y")
+    text = txt.comparison("mannen", a, b, "alleen criminele uitbuiting zag", "alleen seksuele uitbuiting zag")
+    assert text == ("Van wie alleen criminele uitbuiting zag, noemde 80% mannen, tegen 20% van wie alleen "
+                    "seksuele uitbuiting zag.")
+    assert "evenveel" in txt.comparison("mannen", a, rec(0.801, "z"), "A", "B")
+    assert txt.comparison("mannen", a, rec(0.2, "y", suppressed=True), "A", "B") == ""
+    assert txt.comparison("x", a, b, "A", "B", ref="@tbl-x").endswith("(@tbl-x).")
+
+
+def test_extremes():
+    rows = {"Zorg": rec(0.6, "Zorg"), "Onderwijs": rec(0.2, "Onderwijs"), "Politie": rec(0.7, "Politie", True)}
+    (hi, hi_rec), (lo, lo_rec) = txt.extremes(rows)
+    assert (hi, lo) == ("Zorg", "Onderwijs")
+    assert txt.extremes({"Zorg": rec(0.6, "Zorg")}) is None
+
+
+def test_share_phrase():
+    assert txt.share_phrase(rec(0.45, "a")) == "45% (95%-BI 40–50%)"
+    assert "niet gepubliceerd" in txt.share_phrase(rec(0.45, "a", suppressed=True))
+
+
+def test_codebook_routing_in_dutch():
+    from exploitation_report.codebook import load_codebook
+    from exploitation_report.codebook_appendix import markdown, routing_nl
+    from exploitation_report.paths import PROJECT_ROOT
+
+    cb = load_codebook(PROJECT_ROOT / "data/codebook.yml")
+    assert routing_nl(None, cb) == "iedereen"
+    assert routing_nl("met_sexual == 1 or met_criminal == 1", cb) == "met_sexual = Ja of met_criminal = Ja"
+    assert routing_nl("action_reported_externally == 0", cb) == "action_reported_externally = niet aangekruist"
+    text = markdown(cb)
+    assert "{#tbl-codebook}" in text and "met_both = Ja" in text and "==" not in text
