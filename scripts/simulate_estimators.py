@@ -40,7 +40,7 @@ def main() -> None:
     e = params.estimation
     reps, summary = sim.run(sim.World(), sim.DESIGNS, est.Assumptions.from_params(params), bands,
                             e.open_band_cap, e.open_others_cap, replicates=args.replicates,
-                            resamples=args.resamples, seed=args.seed)
+                            resamples=args.resamples, seed=args.seed, level=e.bootstrap.level)
     args.out.mkdir(parents=True, exist_ok=True)
     summary.round(6).to_csv(args.out / "simulation_results.csv", index=False, lineterminator="\n")
     reps.round(6).to_csv(args.out / "simulation_replicates.csv", index=False, lineterminator="\n")

@@ -86,14 +86,6 @@ def test_sentences_say_what_the_test_does_not_show():
     assert "niet meer dan op grond van toeval" in text and "bewijst niet" in text
 
 
-def test_crosstab_drops_missing_and_empty_categories():
-    x = pd.Series([1, 1, 2, 2, None, 3], dtype="Int64")
-    y = pd.Series([1, 2, 1, None, 1, None], dtype="Int64")
-    table = a.crosstab(x, y)
-    assert table.index.tolist() == [1, 2] and table.columns.tolist() == [1, 2]
-    assert table.to_numpy().tolist() == [[1, 1], [1, 0]]
-
-
 def test_record_is_json_ready():
     rec = a.independence_test([[30, 20], [20, 30]]).as_record()
     assert rec["method"] == "fisher_exact" and rec["alpha"] == 0.05 and isinstance(rec["significant"], bool)

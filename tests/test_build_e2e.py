@@ -123,15 +123,26 @@ def test_same_inputs_same_numbers_and_overrides_move_only_what_they_touch(editio
     assert prov["overrides"] == {"estimation.nonresponse_factor.central": 0.2}
 
 
-def test_failed_build_leaves_previous_edition_in_place(edition):
+def test_failed_build_leaves_previous_edition_in_place(edition, tmp_path, monkeypatch):
     root, result = edition
     pdf = (result.output_dir / "report.pdf").read_bytes()
     with pytest.raises(InputError, match="inputs.survey"):
         build(2024, ["inputs.survey=data/2024/missing.csv"], engine="builtin",
               output_root=root / "_output", build_root=root / "_build")
-    # A failure inside a notebook (no registrations for that year) is a build error, not a traceback.
-    with pytest.raises(BuildError, match="02_estimation"):
+    with pytest.raises(InputError, match="registrations_year = 1990"):
         build(2024, ["estimation.registrations_year=1990"], engine="builtin",
               output_root=root / "_output", build_root=root / "_build")
+    # A failure inside a notebook is a build error naming the notebook, not a traceback.
+    import nbformat
+
+    import exploitation_report.build as build_module
+    for source in build_module.ANALYSIS_DIR.glob("*.ipynb"):
+        book = nbformat.read(source, as_version=4)
+        if source.stem == "02_estimation":
+            book.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("deliberate failure")'))
+        nbformat.write(book, tmp_path / source.name)
+    monkeypatch.setattr(build_module, "ANALYSIS_DIR", tmp_path)
+    with pytest.raises(BuildError, match="02_estimation.*deliberate failure"):
+        build(2024, engine="builtin", output_root=root / "_output", build_root=root / "_build")
     assert (result.output_dir / "report.pdf").read_bytes() == pdf
     assert not list((root / "_output").glob(".*staging*"))

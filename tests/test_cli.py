@@ -35,3 +35,18 @@ def test_unknown_engine_is_rejected():
     result = runner.invoke(app, ["build", "2024", "--engine", "latex"])
     assert result.exit_code != 0
     assert "engine" in result.output
+
+
+def test_render_failure_gives_the_reason_first_and_keeps_the_tools_detail(monkeypatch):
+    from exploitation_report import build as build_mod
+    from exploitation_report.render import RenderError
+
+    def failing_build(*args, **kwargs):
+        raise RenderError("typst failed on _build/2024/report.typ: unknown variable\nerror: unknown variable: foo\n  at line 12")
+
+    monkeypatch.setattr(build_mod, "build", failing_build)
+    result = runner.invoke(app, ["build", "2024", "--engine", "builtin"])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[0].startswith("Error: typst failed on _build/2024/report.typ")
+    assert "unknown variable: foo" in result.output and "at line 12" in result.output

@@ -110,6 +110,15 @@ def test_several_malformations_reported_together(tmp_path):
     assert all(p.file == str(path) for p in err.value.problems)
 
 
+def test_top_level_problems_name_the_key_itself(tmp_path):
+    path = _write(tmp_path, lambda r: (r.pop("title"), r.update(synthetic_marker_column="")))
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    keys = _keys(err.value)
+    assert "title" in keys and "synthetic_marker_column" in keys, keys
+    assert "key 'title'" in err.value.details()  # not "key '.title'"
+
+
 def test_invalid_yaml_and_missing_file(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("variables:\n  a: [1, 2\n", encoding="utf-8")

@@ -103,24 +103,33 @@ def scan_html(html: str) -> list[str]:
 
 
 def scan_results(figures: dict) -> list[str]:
-    """Every integer about people in the survey figures, and every shown share, checked."""
+    """Every integer about people in the survey figures, and every shown share, checked.
+
+    Also: where a table (an item, a distribution, a group) hides its base, none of its
+    shares may state that base again.
+    """
     leaks = []
 
-    def walk(value, path):
+    def walk(value, path, base_hidden=False):
         if isinstance(value, dict):
-            if {"estimate", "base", "count"} <= set(value):  # a proportion record
+            record = {"estimate", "base", "count"} <= set(value)
+            if record:  # a proportion record
                 if not value.get("suppressed") and value["count"] is not None and value["base"] is not None:
                     rest = value["base"] - value["count"]
                     if small(value["count"]) or small(rest) or value["base"] < K:
                         leaks.append(f"{path}: share {value['count']}/{value['base']}")
                 if value.get("suppressed") and (value["count"] is not None or value["estimate"] is not None):
                     leaks.append(f"{path}: suppressed record with values")
+                if base_hidden and value["base"] is not None:
+                    leaks.append(f"{path}: base {value['base']} of a table whose base is hidden")
+            elif "base" in value and value["base"] is None:
+                base_hidden = True
             for key, v in value.items():
                 if key not in NOT_PEOPLE:
-                    walk(v, f"{path}.{key}")
+                    walk(v, f"{path}.{key}", base_hidden)
         elif isinstance(value, list):
             for i, v in enumerate(value):
-                walk(v, f"{path}[{i}]")
+                walk(v, f"{path}[{i}]", base_hidden)
         elif isinstance(value, int) and not isinstance(value, bool) and small(value):
             leaks.append(f"{path}: {value}")
 
@@ -149,6 +158,9 @@ def test_the_scan_catches_a_leaking_table_sentence_and_record():
     assert scan_results({"survey.x": record})                        # complement of 3
     assert scan_results({"survey.y": {"counts": {"Onderwijs": 3}}})  # a small count anywhere
     assert not scan_results({"survey.z": {**record, "count": 20}, "survey.t": {"dof": 3}})
+    hidden = {**record, "count": None, "estimate": None, "ci_low": None, "ci_high": None, "suppressed": True}
+    assert scan_results({"survey.item": {"base": None, "options": {"a": hidden}}})  # the hidden base, given back
+    assert not scan_results({"survey.item": {"base": None, "options": {"a": {**hidden, "base": None}}}})
 
 
 # --------------------------------------------------------------------------- the small edition
@@ -199,6 +211,44 @@ def test_no_small_count_in_pdf(small_edition):
     pages = [page.extract_text() or "" for page in PdfReader(result.output_dir / "report.pdf").pages]
     leaks = scan_text(" ".join(pages))
     assert not leaks, leaks[:10]
+
+
+def hidden_encounter_sizes(export: pd.DataFrame, figures: dict) -> dict[str, int]:
+    """True sizes (from the export) of the groups who met victims whose number the edition hides."""
+    df = export[export["works_in_municipality"].eq(1).fillna(False)]
+    sexual, criminal = df["met_sexual"].eq(1).fillna(False), df["met_criminal"].eq(1).fillna(False)
+    sizes = {"met_sexual": sexual, "met_criminal": criminal, "met_any": sexual | criminal,
+             "met_both_forms": sexual & criminal}
+    return {key: int(mask.sum()) for key, mask in sizes.items() if figures[f"survey.{key}"]["count"] is None}
+
+
+def published_bases(figures: dict) -> dict[int, list[str]]:
+    """Every base of a survey figure in results.json, with where it stands."""
+    found: dict[int, list[str]] = {}
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, v in value.items():
+                if key == "base" and isinstance(v, int):
+                    found.setdefault(v, []).append(path)
+                walk(v, f"{path}.{key}")
+
+    for key, value in figures.items():
+        if key.startswith("survey."):
+            walk(value, key)
+    return found
+
+
+def test_hidden_group_sizes_do_not_return_as_bases(small_edition):
+    # E.g. a share among those who met criminal victims has their number as its base: where the
+    # edition hides how many met criminal victims, it must hide that base too.
+    export, result = small_edition
+    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
+    hidden = hidden_encounter_sizes(export, figures)
+    assert hidden, "the small edition should hide some encounter counts"
+    bases = published_bases(figures)
+    leaks = {key: bases[n] for key, n in hidden.items() if n in bases}
+    assert not leaks, leaks
 
 
 def test_no_small_count_in_results(small_edition):

@@ -16,6 +16,10 @@ def test_numbers_use_decimal_comma_and_thousands_point():
     assert dutch.number_range(1200.2, 15000) == "1.200–15.000"
 
 
+def test_table_cells_mark_hidden_numbers():
+    assert dutch.cell(1234) == "1.234" and dutch.cell(0) == "0" and dutch.cell(None) == "x"
+
+
 def test_share_with_base():
     rec = {"estimate": 0.55, "count": 121, "base": 220, "ci_low": 0.4838, "ci_high": 0.6143, "ci_level": 0.95}
     assert dutch.share_with_base(rec) == "55% (121 van 220; 95%-BI 48–61%)"
@@ -99,3 +103,10 @@ def test_listing():
 ])
 def test_magnitude(low, high, phrase):
     assert dutch.magnitude(low, high) == phrase
+
+
+def test_negative_numbers_use_a_minus_sign_and_no_negative_zero():
+    assert dutch.number(-1234.5, 1) == "\u22121.234,5"
+    assert dutch.percent(-0.45) == "\u221245%"
+    assert dutch.number(-0.4) == "0"
+    assert dutch.number(-0.04, 1) == "0,0"

@@ -24,42 +24,65 @@ def test_band_bounds_midpoints_cap_and_not_applicable():
 
 
 def test_known_weight_is_the_expected_inverse_of_respondents_who_know_a_victim():
-    # m = 3 professionals, each other one a respondent with p = 0.3: k = 1 + Binomial(2, 0.3).
+    # m = 3 professionals, each other one a respondent with q = 0.3: k = 1 + Binomial(2, 0.3).
     probs = {1: 0.7 ** 2, 2: 2 * 0.3 * 0.7, 3: 0.3 ** 2}
     expected = sum(p / k for k, p in probs.items())   # 0.49 + 0.21 + 0.03 = 0.73
     assert est.known_weight(3, 0.3) == pytest.approx(expected)
     assert est.known_weight(2, 0.5) == pytest.approx(0.75)
     assert est.known_weight(1, 0.2) == pytest.approx(1.0)         # known to one: counted once
     assert est.known_weight(4, 1.0) == pytest.approx(0.25)        # everyone answered: 1 / m
-    # Known + unseen is Sirken's weight 1 / (m p) for every m and p.
-    for m, p in [(1, 0.2), (2.5, 0.18), (6, 0.9)]:
-        assert est.known_weight(m, p) + est.unseen_weight(m, p) == pytest.approx(1 / (m * p))
+    # All victims = those known to a respondent + those known to none, (1 - q)^m / (m q) per report.
+    for m, q in [(1, 0.2), (2.5, 0.18), (6, 0.9)]:
+        assert est.known_weight(m, q) + (1 - q) ** m / (m * q) == pytest.approx(est.total_weight(m, q))
+
+
+def test_responding_share_follows_the_nonresponse_factor():
+    # 3 of 10 professionals answered.
+    assert est.responding_share(1.0, 3, 10) == pytest.approx(0.3)       # typical non-respondents: n / N
+    assert est.responding_share(0.0, 3, 10) == pytest.approx(1.0)       # only respondents meet victims
+    assert est.responding_share(0.5, 3, 10) == pytest.approx(3 / 6.5)   # 3 / (3 + 0.5 * 7)
 
 
 def test_population_total_hand_computed():
-    # Three respondents in a population of 10 (p = 0.3): 2 victims known only to r1;
-    # 4 victims also known to 1 other professional.
+    # Three respondents in a population of 10: 2 victims known only to r1; 4 victims also known to
+    # 1 other professional. Sum of v / m = 2 / 1 + 4 / 2 = 4.
     v = np.array([2.0, 4.0, 0.0])
     m = np.array([1.0, 2.0, 1.0])
     n, N = 3, 10
-    known = 2 * 1 + 4 * (1 - 0.7 ** 2) / (2 * 0.3)      # 2 + 3.4
-    unseen = 2 * 0.7 / 0.3 + 4 * 0.7 ** 2 / (2 * 0.3)   # 4.6667 + 3.2667
-    assert est.known_to_respondents(v, m, n, N) == pytest.approx(5.4)
-    assert est.known_to_respondents(v, m, n, N) == pytest.approx(known)
-    assert est.unseen_by_respondents(v, m, n, N) == pytest.approx(unseen)
-    assert est.population_total(v, m, 0.0, n, N) == pytest.approx(5.4)          # f = 0: what respondents know
-    assert est.population_total(v, m, 0.5, n, N) == pytest.approx(5.4 + 0.5 * unseen)
     # f = 1 is Sirken's estimator: N / n times the sum of v / m.
-    assert est.population_total(v, m, 1.0, n, N) == pytest.approx(10 / 3 * (2 / 1 + 4 / 2))
+    assert est.population_total(v, m, 1.0, n, N) == pytest.approx(10 / 3 * 4)
+    assert est.known_to_respondents(v, m, 1.0, n, N) == pytest.approx(2 + 4 * (1 - 0.7 ** 2) / (2 * 0.3))  # 5.4
+    # f = 0: every professional who knows a victim answered; total = known = sum of v / m.
+    assert est.population_total(v, m, 0.0, n, N) == pytest.approx(4)
+    assert est.known_to_respondents(v, m, 0.0, n, N) == pytest.approx(4)
+    # f = 0.5: non-respondents add half the respondents' rate: 4 * (1 + 0.5 * 7 / 3); q = 6 / 13.
+    assert est.population_total(v, m, 0.5, n, N) == pytest.approx(4 * (1 + 0.5 * 7 / 3))
+    assert est.known_to_respondents(v, m, 0.5, n, N) == pytest.approx(2 + 4 * (1 - (7 / 13) ** 2) / (12 / 13))
+
+
+def test_nonresponse_factor_means_what_the_chapter_says():
+    # Four professionals; A and B answered, C and D did not. Victims 1 and 2 are known to A and B,
+    # victim 3 to C only: 3 victims. Sirken weights (sum of 1 / m): A 1, B 1, C 1, D 0, so
+    # non-respondents meet victims at half the respondents' rate (f = 0.5). Each respondent reports
+    # 2 victims, each known to one other professional.
+    v, m = np.array([2.0, 2.0]), np.array([2.0, 2.0])
+    assert est.population_total(v, m, 0.5, 2, 4) == pytest.approx(3.0)
+    # Victims known to a respondent: 2 in this population; D(f) is its expectation when each
+    # professional who knows a victim answered with probability q = 2 / 3.
+    q = 2 / 3
+    assert est.known_to_respondents(v, m, 0.5, 2, 4) == pytest.approx(4 * (1 - (1 - q) ** 2) / (2 * q))
 
 
 def test_total_never_falls_below_what_respondents_know():
     v = np.array([3.0, 1.0, 2.0])
     m = np.array([4.0, 2.0, 1.0])
-    known = est.known_to_respondents(v, m, 3, 50)
-    totals = [est.population_total(v, m, f, 3, 50) for f in (0.0, 0.25, 0.5, 1.0)]
-    assert totals[0] == pytest.approx(known)
+    factors = (0.0, 0.25, 0.5, 1.0)
+    totals = [est.population_total(v, m, f, 3, 50) for f in factors]
+    known = [est.known_to_respondents(v, m, f, 3, 50) for f in factors]
+    assert totals[0] == pytest.approx(known[0]) == pytest.approx(3 / 4 + 1 / 2 + 2 / 1)
+    assert all(t >= k for t, k in zip(totals, known))
     assert all(a < b for a, b in zip(totals, totals[1:]))
+    assert all(a < b for a, b in zip(known, known[1:]))      # fewer respondents among the others: less overlap
 
 
 def test_bootstrap_weights_reduce_to_point_estimate_and_duplicate_respondents():
@@ -163,10 +186,14 @@ def test_estimate_is_ordered_seeded_and_coherent():
         assert lad.minimum <= lad.known_dedup
         assert lad.scenario_low <= lad.scenario_central <= lad.scenario_high
         assert lad.ci_low < lad.scenario_central < lad.ci_high
-        assert lad.scenario_low == pytest.approx(lad.known_dedup)     # f low = 0
+        assert lad.minimum <= lad.scenario_low <= lad.known_dedup
         for step, (lo, hi) in lad.intervals.items():
             assert lo <= hi, step
         assert lad.intervals["estimate"] == (lad.ci_low, lad.ci_high)
+    # f low = 0: everyone who knows a victim answered, so the total is the sum of v / m.
+    m = est.multiplicity(data.others.central, 2.0)
+    for form, v in est.counts(data, 0.5).items():
+        assert a[form].scenario_low == pytest.approx((v / m).sum())
     assert a["any"].scenario_central <= a["sexual"].scenario_central + a["criminal"].scenario_central
     assert a["any"].scenario_central >= max(a["sexual"].scenario_central, a["criminal"].scenario_central)
     record = a["any"].as_record()
@@ -194,7 +221,7 @@ def test_more_overlap_means_fewer_distinct_victims():
 
 def test_population_smaller_than_respondents_is_refused():
     data = est.prepare(frame(), ALL_BANDS, 30, 8)
-    with pytest.raises(ValueError, match="at least the 60 respondents"):
+    with pytest.raises(ValueError, match="first_line_professionals_range.*at least the 60 respondents, found 50"):
         run(data, assumptions=est.Assumptions(nonresponse=(0, 0.5, 1), population=(50, 600, 700)))
 
 
@@ -207,3 +234,14 @@ def test_bands_from_codebook_like_object():
         variables = {k: Var(v) for k, v in ALL_BANDS.items()}
 
     assert est.bands_from(Book())["n_other_professionals"][4] == (4, None)
+
+
+def test_sampling_interval_is_the_interval_with_every_assumption_fixed():
+    data = est.prepare(frame(), ALL_BANDS, cap=30, others_cap=8)
+    lad = run(data)["any"]
+    assert lad.ci_sampling[0] < lad.scenario_central < lad.ci_sampling[1]
+    assert lad.ci_sampling[1] - lad.ci_sampling[0] < lad.ci_high - lad.ci_low     # assumptions widen it
+    pinned = run(data, assumptions=ASSUME.fixed())["any"]
+    assert pinned.ci_sampling == pytest.approx((pinned.ci_low, pinned.ci_high))  # nothing left to draw
+    assert run(data, sampling=False)["any"].ci_sampling == ()
+    assert lad.as_record()["ci_sampling"] == pytest.approx(list(lad.ci_sampling), abs=1e-6)

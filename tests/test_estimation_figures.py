@@ -17,12 +17,25 @@ def test_ladder_table_rows_intervals_and_registration_years():
     assert table.iloc[0, 0] == "Geregistreerd ZVHG 2022*"       # * = partly synthetic, explained in the note
     assert table.iloc[1, 0] == "Geregistreerd ZVHG 2023*"
     assert table.iloc[0, 1] == "x" and table.iloc[0, 3] == "29"
+    assert table.iloc[0, 2] == "–"                              # no registration of that form
     assert table.iloc[2, 3] == "100 (90–110)"            # reported, with its interval
     assert table.iloc[3, 3] == "80"                      # no interval given: the value alone
     assert table.iloc[5, 0] == "Scenario centraal (0,5 ×)"
     note = figs.ladder_note(LAD, True, None)
     assert "zien 0, 0,5 of 1 keer zoveel" in note and "synthetisch" in note
     assert table.iloc[-1, 3] == "120–380"
+
+
+def test_ladder_figure_marks_synthetic_registrations():
+    reg = {"year": 2022, "suspected": {"count": 29, "synthetic": False},
+           "by_form": {"sexual": {"count": 13, "synthetic": True}, "criminal": {"count": None}}}
+    fig = figs.ladder_figure({f: LAD for f in est.FORMS}, reg)
+    legends = [ax.get_legend() for ax in fig.axes]
+    assert [t.get_text() for t in legends[0].get_texts()] == ["geregistreerd 2022: 29"]
+    assert [t.get_text() for t in legends[1].get_texts()] == ["geregistreerd 2022: 13 (synthetisch)"]
+    assert legends[2] is None                                    # hidden count: no line
+    assert "95%-interval" in fig._supxlabel.get_text()
+    plt.close(fig)
 
 
 def test_tornado_figure_draws_two_bars_per_assumption():
@@ -49,12 +62,23 @@ def test_band_and_simulation_tables():
     readings = pd.DataFrame([
         {"reading": "lower", "position": 0.0, "reported_raw": 10.0, "known_dedup": 8.0, "estimate": 12.0},
         {"reading": "upper", "position": 1.0, "reported_raw": 14.0, "known_dedup": 11.0, "estimate": 16.0}])
-    table = figs.band_table(readings, cap=30)
+    table = figs.band_table(readings, cap=30, open_band="meer dan 20")
     assert table.iloc[1, 0] == "Bovengrenzen (‘meer dan 20’ = 30)" and table.iloc[1, 3] == "16"
-    sim = pd.DataFrame([{"design_label": d, "true_victims": 300.0, "true_factor": f,
-                         **{f"bias_{k}": -0.1 for k in figs.SIMULATION_ESTIMATORS}, "coverage": c}
+    keys = ("reported_raw", "known_dedup", "scenario_low", "scenario_central", "scenario_high", "at_true_factor")
+    sim = pd.DataFrame([{"design_label": d, "true_victims": 300.0, "true_factor": f, "level": 0.9,
+                         "factor_low": 0.0, "factor_central": 0.5, "factor_high": 1.0,
+                         **{f"bias_{k}": -0.1 for k in keys}, "coverage": c, "coverage_at_true_factor": 1.0}
                         for d, f, c in (("Willekeurig", 1.04, 0.635), ("Vaker", 0.49, 1.0))])
     table = figs.simulation_table(sim)
     assert table.columns.tolist() == ["", "Willekeurig", "Vaker"]
     assert table.iloc[1].tolist() == ["Echte factor niet-respondenten", "1,04", "0,49"]
-    assert table.iloc[2, 1] == "-10%" and table.iloc[-1].tolist() == ["Dekking 95%-interval", "64%", "100%"]
+    assert table.iloc[2, 1] == "\u221210%" and table.iloc[5, 0] == "Afwijking: centrale schatting (0,5 ×)"
+    assert table.iloc[7, 0] == "Afwijking: met de echte factor"
+    assert table.iloc[-2].tolist() == ["Dekking 90%-interval", "64%", "100%"]    # the level comes from the study
+    assert table.iloc[-1].tolist() == ["Dekking 90%-interval met de echte factor", "100%", "100%"]
+
+
+def test_ladder_note_explains_a_low_scenario_below_the_known_number():
+    assert "Het lage scenario ligt onder" not in figs.ladder_note(LAD, False, None)     # 80 = 80
+    below = est.Ladder(**{**LAD.__dict__, "scenario_low": 60.0})
+    assert "Het lage scenario ligt onder ‘bekend, ontdubbeld’" in figs.ladder_note(below, False, None)

@@ -36,6 +36,8 @@ def test_suppressed_record_drops_small_overlaps():
     rec = linkage.suppressed_record({"estimate": 77.0, "overlaps": {"A:B": 7, "A:C": 3, "B:C": 0}}, 5)
     assert rec["overlaps"] == {"A:B": 7, "A:C": None, "B:C": 0}
     assert rec["overlaps_suppressed"] == ["A:C"] and rec["estimate"] == 77.0
+    assert linkage.suppressed_record({"observed": 4, "overlaps": {}}, 5)["observed"] is None     # a small list
+    assert linkage.suppressed_record({"observed": 48, "overlaps": {}}, 5)["observed"] == 48
 
 
 def test_model_in_words():

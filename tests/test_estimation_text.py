@@ -17,7 +17,9 @@ LADDERS = {"any": ladder("any", 564.0, 326.0, 915.0), "sexual": ladder("sexual",
 
 
 def test_factor_is_short_and_dutch():
-    assert [text.factor(x) for x in (0.0, 0.5, 2.0, 1200, 0.25)] == ["0", "0,5", "2", "1.200", "0,2"]
+    assert [text.factor(x) for x in (0.0, 0.5, 2.0, 1200, 0.1 + 0.2)] == ["0", "0,5", "2", "1.200", "0,3"]
+    # An assumption is never shown as another value: 0.25 (say, an override) stays 0,25.
+    assert text.factor(0.25) == "0,25" and text.factor(0.75) == "0,75"
 
 
 def test_estimand_states_the_union_and_marks_synthetic():
@@ -34,24 +36,104 @@ def test_outcome_magnitude_follows_the_interval():
     assert "**tientallen tot honderden**" in text.outcome("2022–2023", low, "@t", "@f")
 
 
+class Var:
+    def __init__(self, codes, bands):
+        self.codes, self.bands = codes, bands
+
+
+class Book:
+    variables = {"n_sexual": Var({1: "1", 2: "2–9", 3: "Tien of meer"}, {1: (1, 1), 2: (2, 9), 3: (10, None)}),
+                 "n_other_professionals": Var({1: "Geen", 2: "Eén of meer", 3: "Weet ik niet"},
+                                              {1: (0, 0), 2: (1, None)})}
+
+
+def test_band_labels_follow_the_codebook():
+    assert text.band_labels(Book.variables["n_sexual"]) == (["1", "2–9", "tien of meer"], "tien of meer")
+    assert text.band_labels(Book.variables["n_other_professionals"]) == (["geen", "eén of meer"], "eén of meer")
+
+
 def test_method_names_every_assumption_and_its_range():
     zero = est.Bounds(np.zeros(3), np.zeros(3))
     data = est.EstimationData({"sexual": zero, "criminal": zero, "both": zero}, zero, np.array([0, 0, 1]),
                               np.array([True, False, False]), missing_counts=2, unknown_others=1)
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500))
-    t = text.method(data, a, population=1200, respondents_met=1, cap=30, others_cap=8, resamples=2000,
-                    registered_years=[2022, 2023])
-    for piece in ("2022 en 2023", "marge 1.000 tot 1.500", "0 (laag), 0,5 (centraal) of 1 (hoog)",
-                  "2.000 herhaalde trekkingen", "2 organisaties", "telt hoogstens als 30", "Van 2 respondenten"):
+    t = text.method(data, a, Book(), cap=30, others_cap=8, resamples=2000, registered_years=[2022, 2023])
+    for piece in ("2022 en 2023", "De 3 respondenten", "1 van hen zagen", "naar schatting 1.200",
+                  "marge 1.000 tot 1.500", "0 (laag), 0,5 (centraal) of 1 (hoog)", "2.000 herhaalde trekkingen",
+                  "2 organisaties", "antwoordcategorieën (1, 2–9, tien of meer)",
+                  "‘tien of meer’ telt hoogstens als 30",
+                  "‘eén of meer’ andere professionals hoogstens als 8", "Van 2 respondenten"):
         assert piece in t, piece
+
+
+def test_outcome_splits_the_interval_into_sampling_and_assumptions():
+    wide = ladder("any", 564.0, 326.0, 915.0)
+    narrow = est.Ladder(**{**wide.__dict__, "ci_sampling": (480.0, 650.0)})
+    t = text.outcome("2022–2023", {"any": narrow, "sexual": narrow, "criminal": narrow}, "@t", "@f")
+    assert "zou het 480–650 zijn" in t and "niet van het toeval" in t        # 170 of 589 wide: assumptions
+    mostly_sampling = est.Ladder(**{**wide.__dict__, "ci_sampling": (340.0, 900.0)})
+    t = text.outcome("2022–2023", {k: mostly_sampling for k in est.FORMS}, "@t", "@f")
+    assert "komt dus van het toeval, niet van de aannames" in t
+    assert "zou het" not in text.outcome("2022–2023", LADDERS, "@t", "@f")   # no sampling interval given
 
 
 def test_limitations_and_appendix_read_the_simulation_table():
     sim = pd.read_csv(REPORT_DIR / "simulation" / "simulation_results.csv")
-    lim = text.limitations(sim, "@sec-x")
+    lim = text.limitations(sim, "@sec-x", "nonresponse")
     rnd = sim.set_index("design").loc["random"]
     assert f"{dutch.percent(rnd['coverage'])} van de gevallen" in lim and "@sec-x" in lim
     appendix = text.simulation_appendix(sim, "@tbl-s")
     assert f"{dutch.number(rnd['replicates'])} keer per ontwerp" in appendix
     assert f"{dutch.number(rnd['resamples'])} bootstraptrekkingen" in appendix
-    assert "@sec-x" not in text.limitations(None, None)
+    assert "@sec-x" not in text.limitations(None, None, "population")
+
+
+def test_limitations_name_the_nonresponse_assumption_as_strongest_only_when_it_is():
+    assert "bepaalt de uitkomst het meest" in text.limitations(None, None, "nonresponse")
+    assert "bepaalt de uitkomst het meest" not in text.limitations(None, None, "population")
+
+
+def summary_row(design, label, true_factor, central_bias, coverage, at_truth_bias, at_truth_coverage):
+    return {"design": design, "design_label": label, "replicates": 200, "resamples": 1000, "level": 0.95,
+            "factor_low": 0.0, "factor_central": 0.5, "factor_high": 1.0, "professionals": 1200,
+            "organisations": 60, "true_victims": 300.0, "mean_links": 2.5, "response_rate": 0.18,
+            "true_factor": true_factor, "bias_reported_raw": -0.5, "bias_scenario_central": central_bias,
+            "coverage": coverage, "bias_at_true_factor": at_truth_bias, "coverage_at_true_factor": at_truth_coverage}
+
+
+def test_limitations_explain_low_coverage_by_the_assumption_only_when_the_study_shows_it():
+    sim = pd.DataFrame([summary_row("random", "Willekeurige respons", 1.04, -0.45, 0.5, -0.07, 1.0)])
+    lim = text.limitations(sim, "@sec-x", "nonresponse")
+    for piece in ("ongeveer even vaak slachtoffers als respondenten", "echte factor 1,04", "de centrale aanname is 0,5",
+                  "45% onder het echte aantal", "in 50% van de gevallen", "7% onder het echte aantal",
+                  "in 100% van de gevallen", "geen rekenfout", "marge 0 tot 1", "aan of voorbij de rand van"):
+        assert piece in lim, piece
+    # Were the interval short of its level even at the true factor, the text must not blame the assumption.
+    poor = pd.DataFrame([summary_row("random", "Willekeurige respons", 1.04, -0.45, 0.5, -0.3, 0.6)])
+    assert "geen rekenfout" not in text.limitations(poor, "@sec-x", "nonresponse")
+
+
+def test_simulation_appendix_reads_every_design_from_the_table():
+    sim = pd.DataFrame([summary_row("random", "Willekeurige respons", 1.04, -0.45, 0.5, -0.066, 1.0),
+                        summary_row("more", "Wie zag, reageert vaker", 0.49, 0.02, 1.0, -0.069, 0.99)])
+    appendix = text.simulation_appendix(sim, "@tbl-s")
+    assert "willekeurige respons; wie zag, reageert vaker" in appendix
+    assert "ruwe som ligt gemiddeld 50% onder het echte aantal" in appendix
+    assert "ligt de schatting gemiddeld 7% onder het echte aantal" in appendix        # -6,6% and -6,9% both round to 7%
+    assert "in 99% tot 100% van de gevallen" in appendix
+    assert "- Wie zag, reageert vaker (echte factor 0,49): de centrale schatting ligt gemiddeld 2% boven" in appendix
+    assert "95%-interval" in appendix
+
+
+def test_sensitivity_names_the_two_strongest_assumptions_and_the_heaviest_reporters():
+    table = pd.DataFrame([{"label": "Hoe vaak niet-respondenten slachtoffers zien", "total_low": 145.0,
+                           "total_high": 793.0},
+                          {"label": "Aantal eerstelijns professionals", "total_low": 403.0, "total_high": 568.0}])
+    heavy = {"top": 7, "share": 0.05, "reporters": 127, "top_fraction": 0.27, "estimate_without_top": 341.0,
+             "estimate": 469.0}
+    t = text.sensitivity(table, heavy, "@fig-t", "@tbl-s", "@tbl-b")
+    assert "‘hoe vaak niet-respondenten slachtoffers zien’: van 145 tot 793" in t
+    assert "‘aantal eerstelijns professionals’ (403 tot 568)" in t
+    assert "De 7 respondenten met de grootste bijdrage (5%, naar boven afgerond, van de 127" in t
+    assert "goed voor 27% van de centrale schatting" in t and "341 zijn in plaats van 469" in t
+    assert "wegen zwaar" not in text.sensitivity(table, heavy | {"top": 0}, "@fig-t", "@tbl-s", "@tbl-b")

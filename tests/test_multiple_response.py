@@ -71,6 +71,15 @@ def test_hidden_base_hides_everything():
     rec = mr.records(mr.tabulate(df, GROUP, df["met"].eq(1)), 5, base_hidden=True)
     assert rec["base"] is None and rec["answers"] is None
     assert all(o["suppressed"] for o in rec["options"].values())
+    assert all(o["base"] is None for o in rec["options"].values())  # not given back per option
+
+
+def test_panel_title_gives_the_base_or_x():
+    df = big([30, 20, 10], 40)
+    item = mr.tabulate(df, GROUP, df["met"].eq(1))
+    title, options = mr.panel(item, mr.records(item, 5))
+    assert title == "Signalen (n = 40)" and list(options) == ["Geld", "Telefoons", "Anders"]
+    assert mr.panel(item, mr.records(item, 5, base_hidden=True))[0] == "Signalen (n = x)"
 
 
 def test_empty_base_does_not_crash():
@@ -106,6 +115,12 @@ def test_compare_groups_protects_rows_and_honours_hidden_totals():
     assert (mr.TOTAL, "sig_c") in hidden
     recs = mr.compare_records(tabs, hidden, 5)
     assert recs["b"]["base"] is None and recs[mr.TOTAL]["options"]["sig_c"]["suppressed"]
+    assert all(o["base"] is None for o in recs["b"]["options"].values())
+    # The total column goes as a whole when the item's own base is hidden.
+    tabs, hidden = mr.compare(df, GROUP, among, 5, hidden_groups={mr.TOTAL})
+    recs = mr.compare_records(tabs, hidden, 5)
+    assert recs[mr.TOTAL]["base"] is None
+    assert all(o["suppressed"] and o["base"] is None for o in recs[mr.TOTAL]["options"].values())
     table = mr.compare_table([(tabs[mr.TOTAL], recs)])
     assert table.columns.tolist() == ["Kenmerk", "a", "b", "c", mr.TOTAL]
     assert table.iloc[0, 2] == "n = x"

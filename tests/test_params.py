@@ -135,3 +135,17 @@ def test_linked_registrations_are_optional():
     shipped = load_params(SHIPPED)
     if shipped.inputs.linked_registrations is not None:
         assert shipped.input_path("linked_registrations").exists()
+
+
+def test_override_may_set_an_optional_key_absent_from_the_file(tmp_path):
+    data = raw()
+    data["inputs"].pop("linked_registrations", None)
+    path = write(tmp_path, data)
+    assert load_params(path).inputs.linked_registrations is None
+    params = load_params(path, ["inputs.linked_registrations=data/2024/linked_registrations_synthetic.csv"])
+    assert params.inputs.linked_registrations.name == "linked_registrations_synthetic.csv"
+    with pytest.raises(InputError) as err:
+        load_params(path, ["inputs.linkd_registrations=x.csv"])
+    assert problem_keys(err.value) == {"inputs.linkd_registrations"}
+    with pytest.raises(InputError, match="year"):
+        load_params(path, ["year.month=3"])

@@ -45,3 +45,44 @@ def test_malformed_rules_file_names_file_and_key(tmp_path):
         rc.load_recommendations(bad)
     assert "recs.yml" in str(err.value)
     assert any(p.column == "recommendations.0.number" for p in err.value.problems)
+
+
+def test_indicator_keys_are_checked_against_the_results_naming_file_and_key():
+    rules = rc.RecommendationSet(source="s", recommendations=[rc.Recommendation(
+        id="x", number=1, title="T", rationale="R", indicators=[
+            rc.Indicator(key="survey.a", label="A", op=">=", threshold=0.3),
+            rc.Indicator(key="survey.typo", label="B", op=">=", threshold=0.3),
+            rc.Indicator(key="estimation.any", label="C", op=">=", threshold=0.3)])])
+    figures = {"survey.a": rec(0.4), "estimation.any": {"scenario_central": 469.0}}
+    with pytest.raises(InputError) as err:
+        rc.check_indicators(rules, figures, "report/recommendations.yml")
+    problems = err.value.problems
+    assert [p.column for p in problems] == ["recommendations.0.indicators.1.key", "recommendations.0.indicators.2.key"]
+    assert all(p.file == "report/recommendations.yml" for p in problems)
+    assert "'survey.typo'" in str(problems[0]) and "holds no proportion" in str(problems[1])
+    rc.check_indicators(rules.model_copy(update={"recommendations": [rules.recommendations[0].model_copy(
+        update={"indicators": rules.recommendations[0].indicators[:1]})]}), figures, "r.yml")   # a valid set passes
+
+
+def test_missing_rules_file_is_named(tmp_path):
+    with pytest.raises(InputError, match="missing.yml"):
+        rc.load_recommendations(tmp_path / "missing.yml")
+
+
+def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval_shows_it():
+    from types import SimpleNamespace
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023"), synthetic=True)
+    h = lambda key: rec(0.58, 127, 220)  # noqa: E731
+    est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95}
+    reg = {"year": 2022, "suspected": {"count": 29}}
+    rules = rc.load_recommendations(REPORT_DIR / "recommendations.yml")
+    assessed = [rc.assess(r, {i.key: rec(0.6) for i in r.indicators}) for r in rules.recommendations]
+    text = rc.conclusions_markdown(p, h, est, reg, assessed, rules, {"period": {"ci_low": 196 / 63,
+                                                                              "registered_sum": 63}})
+    assert "ruim de helft van de respondenten zag in 2022–2023" in text
+    assert "(centraal 469; 95%-interval 196–845)" in text and "registreerde in 2022 29" in text
+    assert "hoogstens 63" in text and "opgave" in text
+    close = rc.conclusions_markdown(p, h, est, reg, assessed, rules, {"period": {"ci_low": 0.8, "registered_sum": 245}})
+    assert "opgave" not in close and "opgave" not in rc.conclusions_markdown(p, h, est, reg, assessed, rules)
+    summary = rc.summary_markdown(p, h, est, reg, assessed)
+    assert "synthetische gegevens" in summary and "in 2022–2023 in aanraking" in summary

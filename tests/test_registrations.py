@@ -29,8 +29,13 @@ def test_summary_hides_small_counts_and_marks_synthetic_cells():
     assert s["by_form"]["sexual"]["synthetic"] and not s["by_form"]["criminal"]["available"]
     assert s["years_available"] == [2022, 2023]
     assert reg.summary(REG, 2023, 5)["confirmed"]["count"] == 0     # zero says nothing about a person
-    with pytest.raises(ValueError, match="1990"):
-        reg.summary(REG, 1990, 5)
+    named = REG.copy()
+    named.attrs["source"] = "data/reg.csv"          # read_registrations keeps the file name here
+    with pytest.raises(InputError) as err:
+        reg.summary(named, 1990, 5)
+    problem = err.value.problems[0]
+    assert (problem.file, problem.column) == ("data/reg.csv", "year")
+    assert "ZVHG in 1990 (estimation.registrations_year)" in problem.expected and "2022, 2023" in problem.found
 
 
 def test_period_years_split_available_and_missing():
@@ -88,9 +93,11 @@ def test_comparison_text_and_table():
     record = reg.dark_number_record(LADDER, by_year, by_year[2022], [])
     ctx = reg.load_context(REPORT_DIR / "context.yml")
     text = reg.comparison_text(by_year[2022], by_year, record, ctx, "2022–2023", "@tbl-x")
-    assert "in 2022 20 en in 2023 30 vermoedelijke slachtoffers" in text
+    assert "registreerde vermoedelijke slachtoffers van seksuele of criminele uitbuiting in de gemeente Groningen: " \
+           "20 in 2022 en 30 in 2023." in text
     assert "te klein om te publiceren" in text                    # 3 confirmed: hidden
     assert "minstens 30 en hoogstens 50" in text and "2,0–3,3" in text
+    assert "omdat de schatting 2 kalenderjaren beslaat" in text
     assert "landelijke context, geen Gronings cijfer" in text and "synthetisch" in text
     table = reg.comparison_table(by_year, record, "2022–2023", 0.95)
     assert table.iloc[1, 1] == "30 (synthetisch)" and table.iloc[2, 1] == "30–50"

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from exploitation_report.render import Edition, RenderError, export_parts, render, write_report_qmd
 from exploitation_report.render import quarto as quarto_mod
 from exploitation_report.render.assemble import load_outline, project_root
-from exploitation_report.render.builtin import expand_includes, quarto_options
+from exploitation_report.render.builtin import expand_includes, pandoc_path, quarto_options
 
 ROOT = project_root()
 REQUIRED = ["samenvatting", "methode", "aard", "omvang", "conclusies", "bijlage-codebook", "bijlage-parameters"]
@@ -231,8 +232,27 @@ def test_shared_typst_look_is_imported_by_the_partial_and_used_by_both_templates
     assert '#import "@' not in look and "#import" not in look  # no packages: nothing downloaded
 
 
+def test_structure_filter_links_references_to_unnumbered_sections(tmp_path):
+    """Quarto runs structure.lua before its own crossref: a reference to an unnumbered
+    section must be a plain link by then (Typst refuses `@sec-x` for a heading without
+    number), and references to numbered sections must be left for the crossref."""
+    source = tmp_path / "doc.md"
+    source.write_text(
+        "# Omvang {#sec-omvang}\n\nZie @sec-bijlage-d, [@sec-omvang; @sec-bijlage-d] en @fig-x.\n\n"
+        "# Bijlagen {.unnumbered}\n\n## Bijlage D Simulatie {#sec-bijlage-d}\n\nTekst.\n",
+        encoding="utf-8")
+    out = subprocess.run(
+        [pandoc_path(), str(source), "--from", "markdown", "--to", "markdown",
+         "--lua-filter", str(ROOT / "report" / "filters" / "structure.lua")],
+        capture_output=True, text=True, check=True).stdout
+    text = " ".join(out.split())
+    assert "Zie [Bijlage D Simulatie](#sec-bijlage-d)," in text
+    assert "[@sec-omvang], [Bijlage D Simulatie](#sec-bijlage-d) en @fig-x." in text
+    assert "@sec-bijlage-d" not in text
+
+
 def test_quarto_commands():
-    assert quarto_mod.quarto_commands(Path("/x")) == [
+    assert quarto_mod.quarto_commands() == [
         ["quarto", "render", "report.qmd", "--to", "html"],
         ["quarto", "render", "report.qmd", "--to", "typst"],
     ]
@@ -292,7 +312,7 @@ def test_render_with_fake_quarto(tmp_path, monkeypatch):
     assert (tmp_path / "out" / "report.pdf").read_text() == "fake typst"
     assert not (build / "report.html").exists()  # moved, not copied
     calls = [json.loads(line) for line in (tmp_path / "quarto-calls.jsonl").read_text().splitlines()]
-    assert [c["argv"] for c in calls] == [cmd[1:] for cmd in quarto_mod.quarto_commands(build)]
+    assert [c["argv"] for c in calls] == [cmd[1:] for cmd in quarto_mod.quarto_commands()]
     assert all(os.path.samefile(c["cwd"], build) for c in calls)
 
 

@@ -205,3 +205,29 @@ def test_unknown_reference_fails_and_keeps_previous_output(tmp_path):
     with pytest.raises(RenderError, match="fig-bestaat-niet"):
         render_builtin(build, out)
     assert (out / "report.html").read_text(encoding="utf-8") == "previous edition"
+
+
+def test_long_quarto_table_flows_over_pages(tmp_path):
+    """Quarto gives cross-referenced tables the figure kind "quarto-float-tbl"; the shared
+    look must let such a table break over pages as it does for pandoc's tables."""
+    import shutil
+
+    import typst
+
+    from exploitation_report.paths import REPORT_DIR
+
+    shutil.copytree(REPORT_DIR / "typst", tmp_path / "report" / "typst")
+    rows = ", ".join(f"[rij {i}], [{i}]" for i in range(200))
+    source = tmp_path / "report.typ"
+    source.write_text(
+        '#import "report/typst/ckm-report.typ": ckm-report\n'
+        "#show: doc => ckm-report(title: [Titel], toc: false, doc)\n"
+        f"#figure([#table(columns: 2, {rows})], caption: figure.caption(position: top, [Lang]),\n"
+        '  kind: "quarto-float-tbl", supplement: "Tabel")\n',
+        encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    typst.compile(str(source), output=str(pdf), root=str(tmp_path), ignore_system_fonts=True)
+    text = [page.extract_text() for page in PdfReader(pdf).pages]
+    # cover, then the table over several pages with its last row printed
+    assert len(text) >= 4
+    assert "rij 199" in text[-1]

@@ -26,3 +26,16 @@ def test_duplicate_and_missing_keys_fail(tmp_path):
         r.add("x", 2)
     with pytest.raises(FileNotFoundError, match="estimation"):
         load_section(tmp_path, "estimation")
+
+
+def test_non_finite_numbers_become_null_so_the_file_stays_json(tmp_path):
+    r = Results("estimation")
+    r.add("dark_number_ratio", {"estimate": float("inf"), "ci_low": -float("inf"), "ci_high": 4.5})
+    r.save(tmp_path)
+
+    def refuse(name):
+        raise ValueError(f"not JSON: {name}")
+
+    text = (tmp_path / "estimation.json").read_text(encoding="utf-8")
+    record = json.loads(text, parse_constant=refuse)["estimation.dark_number_ratio"]
+    assert record == {"estimate": None, "ci_low": None, "ci_high": 4.5}

@@ -65,3 +65,21 @@ def test_run_is_deterministic_and_summarises_every_design():
     assert summary.loc[0, "bias_known_dedup"] == pytest.approx(expected)
     assert (reps["reported_raw"] >= reps["known_dedup"]).all()
     assert (summary["true_victims"] == SMALL.victims).all() and (summary["resamples"] == 200).all()
+    at_truth = ((g["at_true_factor"] - g["true_victims"]) / g["true_victims"]).mean()
+    assert summary.loc[0, "bias_at_true_factor"] == pytest.approx(at_truth)
+    covered = ((g["ci_true_factor_low"] <= g["true_victims"]) & (g["true_victims"] <= g["ci_true_factor_high"])).mean()
+    assert summary.loc[0, "coverage_at_true_factor"] == pytest.approx(covered)
+    assert (summary[["level", "factor_low", "factor_central", "factor_high"]] == [0.95, 0.0, 0.5, 1.0]).all().all()
+
+
+def test_estimator_is_exact_at_the_true_factor_whoever_responds():
+    # Exact answers (one report per professional-victim link, with that victim's own multiplicity)
+    # and the true non-response factor recover the number of victims, also when those who met
+    # victims answer more or less often: the factor means what the estimator assumes it means.
+    for d, design in enumerate(sim.DESIGNS):
+        pop = sim.draw_population(SMALL, design, np.random.default_rng([3, d]))
+        t = sim.truth(pop)
+        reported = pop.respondent[pop.link_professional]
+        m = pop.multiplicity[pop.link_victim][reported]
+        total = est.population_total(np.ones(m.size), m, t["factor"], t["respondents"], SMALL.professionals)
+        assert total == pytest.approx(t["victims"]), design.name

@@ -6,11 +6,10 @@ repeating the module's own logic.
 """
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from exploitation_report.suppression import (Shown, is_small, protect, share_is_disclosive, small_count,
-                                             suppress_counts, suppress_record)
+from exploitation_report.suppression import (Shown, is_small, protect, published, share_is_disclosive, small_count,
+                                             suppress_record)
 
 
 def computable(cell_vector, shown, hidden) -> bool:
@@ -28,6 +27,15 @@ def computable(cell_vector, shown, hidden) -> bool:
     return np.linalg.matrix_rank(np.vstack([a, cell_vector])) == np.linalg.matrix_rank(a)
 
 
+def one_way(values, threshold, with_total=True) -> list[bool]:
+    """Hidden cells of a one-way frequency table: each cell shown, and (optionally) their total."""
+    shown = [Shown(i, (i,)) for i in range(len(values))]
+    if with_total:
+        shown.append(Shown("total", tuple(range(len(values))), cost=np.inf))
+    hidden = protect(values, shown, threshold)
+    return [i in hidden for i in range(len(values))]
+
+
 def unit(n, *idx):
     v = np.zeros(n)
     v[list(idx)] = 1
@@ -40,22 +48,19 @@ def test_is_small_shows_zero():
 
 
 def test_primary_and_secondary_suppression():
-    counts = pd.Series({"a": 40, "b": 3, "c": 12, "d": 0, "e": 25})
-    hidden = suppress_counts(counts, 5)
-    # b is small; alone it could be recovered from the total, so the next smallest (c) goes too; zero stays.
-    assert hidden.to_dict() == {"a": False, "b": True, "c": True, "d": False, "e": False}
-    assert not suppress_counts(counts, 5, with_total=False)["c"]
+    counts = [40, 3, 12, 0, 25]
+    # 3 is small; alone it could be recovered from the total, so the next smallest (12) goes too; zero stays.
+    assert one_way(counts, 5) == [False, True, True, False, False]
+    assert one_way(counts, 5, with_total=False) == [False, True, False, False, False]
 
 
 def test_two_small_cells_need_no_secondary():
-    hidden = suppress_counts(pd.Series([2, 4, 30, 50]), 5)
-    assert hidden.tolist() == [True, True, False, False]
+    assert one_way([2, 4, 30, 50], 5) == [True, True, False, False]
 
 
 def test_secondary_prefers_a_non_zero_cell():
     # Hiding the zero would leave "3 + x = 3": the small cell would still be known.
-    hidden = suppress_counts(pd.Series([3, 0, 40, 41]), 5)
-    assert hidden.tolist() == [True, False, True, False]
+    assert one_way([3, 0, 40, 41], 5) == [True, False, True, False]
 
 
 def test_complement_is_protected():
@@ -127,6 +132,14 @@ def test_suppressed_record_holds_no_small_count():
     assert suppress_record({**rec, "count": 60}, 5)["suppressed"] is False
     forced = suppress_record({**rec, "count": 60}, 5, hidden=True)
     assert forced["suppressed"] and forced["count"] is None and forced["base"] == 120
+
+
+def test_a_hidden_base_takes_the_share_and_the_base_along():
+    # The base is the size of a group hidden elsewhere: printing it would undo that suppression.
+    rec = {"count": 60, "base": 120, "estimate": 0.5, "ci_low": 0.41, "ci_high": 0.59, "ci_level": 0.95}
+    out = suppress_record(rec, 5, base_hidden=True)
+    assert out["suppressed"] and out["base"] is None and out["count"] is None and out["estimate"] is None
+    assert not published(out) and published(suppress_record(rec, 5))
 
 
 @pytest.mark.parametrize("n,expected", [(None, None), (0, 0), (3, None), (5, 5)])

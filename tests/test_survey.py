@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from exploitation_report import survey
 from exploitation_report.codebook import Variable
@@ -64,6 +65,9 @@ def test_fixed_and_hidden_total():
     out = gone.as_record()
     assert out["base"] is None and all(v is None for v in out["counts"].values())
     assert all(row[1] == "x" for row in survey.distribution_rows(gone))
+    # The hidden total is not given away as the base of the shares either.
+    assert all(rec["base"] is None and rec["suppressed"] for rec in out["shares"].values())
+    assert gone.record((1,))["base"] is None
 
 
 def test_shares_by_group_protects_the_column():
@@ -76,6 +80,26 @@ def test_shares_by_group_protects_the_column():
     assert sum(r["suppressed"] for key, r in recs.items() if key != "total") >= 2  # total shown: a second one
     assert recs["total"]["count"] == 38 and recs["total"]["base"] == 90
     assert by.table_rows()[-1][0] == "Totaal"
+
+
+def test_shares_by_a_hidden_overall_base_stays_hidden():
+    indicator = pd.Series([True] * 20 + [False] * 20 + [True] * 15 + [False] * 15, dtype="boolean")
+    group = pd.Series([1] * 40 + [3] * 30, dtype="Int64")
+    by = survey.shares_by(indicator, group, ROUTE.codes, 5, base_hidden=True)
+    total = by.records()["total"]
+    assert total["suppressed"] and total["base"] is None
+    assert by.table_rows()[-1][2:] == ("x", "x", "x")
+    assert by.independence() is None  # something is hidden: no statistic that could pin it down
+
+
+def test_shares_by_tests_the_table_it_shows():
+    indicator = pd.Series([True] * 30 + [False] * 10 + [True] * 10 + [False] * 20, dtype="boolean")
+    group = pd.Series([1] * 40 + [2] * 30, dtype="Int64")
+    by = survey.shares_by(indicator, group, ROUTE.codes, 5)
+    test = by.independence()
+    # Two groups by yes/no: Fisher's exact test on exactly the counts in the table.
+    assert (test.rows, test.columns, test.n) == (2, 2, 70) and test.method == "fisher_exact"
+    assert test.p_value == pytest.approx(stats.fisher_exact([[30, 10], [10, 20]]).pvalue)
 
 
 def test_indicator_row_formats():

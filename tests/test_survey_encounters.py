@@ -99,6 +99,27 @@ def test_pooled_rows_and_merged_test_table():
     assert "hidden" in table.index and not set(merged) & set(table.index)
 
 
+def test_a_hidden_number_who_met_a_victim_hides_the_bases_that_equal_it():
+    # Only 3 respondents met no victim: the share who met one is hidden (its complement is small), so
+    # the shares among those who met a victim must not print their base (127 would give back 130 - 127).
+    df = respondents([(1, 1, 2, None, 1, 40), (1, 2, 1, None, 1, 40), (1, 1, 1, 1, 1, 30), (1, 1, 1, 2, 2, 17),
+                      (1, 2, 2, None, None, 3)])
+    enc = enc_mod.tabulate(df, df["sector"], SECTORS, set(), 5)
+    h = enc_mod.headline(df, enc)
+    assert h["met_any"]["suppressed"] and h["met_any"]["count"] is None
+    for key in ("direct_contact", "indirect_only", "met_both"):
+        assert h[key]["suppressed"] and h[key]["base"] is None, key
+
+
+def test_a_hidden_row_base_is_not_repeated_in_its_records():
+    df = respondents(BIG + [(4, 1, 2, None, 1, 3), (4, 2, 2, None, None, 4)])
+    enc = enc_mod.tabulate(df, df["sector"], SECTORS, {4}, 5, pool_below=0)
+    enc.hidden.add((enc_mod.POOLED, "base"))  # as the audit may decide for the cheap pooled base
+    row = enc_mod.by_row(enc)[enc_mod.POOLED]
+    assert row["base"] is None
+    assert all(row[m]["base"] is None and row[m]["suppressed"] for m in enc_mod.MEASURES)
+
+
 def test_group_sizes_and_table():
     df = respondents(BIG)
     enc = enc_mod.tabulate(df, df["sector"], SECTORS, set(), 5)

@@ -38,9 +38,16 @@ def test_extremes():
     assert txt.extremes({"Zorg": rec(0.6, "Zorg")}) is None
 
 
-def test_share_phrase():
-    assert txt.share_phrase(rec(0.45, "a")) == "45% (95%-BI 40–50%)"
-    assert "niet gepubliceerd" in txt.share_phrase(rec(0.45, "a", suppressed=True))
+def test_extremes_sentence_claims_only_what_is_published():
+    rows = {"Zorg (jeugdzorg, ggz)": rec(0.6, "Zorg"), "Onderwijs": rec(0.2, "Onderwijs")}
+    assert txt.extremes_sentence(rows, "het aandeel") == ("Het aandeel is het hoogst in de sector zorg (60%) en het "
+                                                          "laagst in de sector onderwijs (20%).")
+    # A hidden sector may lie beyond either end, so the claim is limited to the published ones.
+    hidden = {**rows, "Politie": rec(0.7, "Politie", suppressed=True)}
+    assert txt.extremes_sentence(hidden, "het aandeel").startswith(
+        "Van de sectoren waarvan het aandeel gepubliceerd is, is het aandeel het hoogst in de sector zorg (60%)")
+    assert txt.extremes_sentence(rows, "het aandeel", incomplete=True).startswith("Van de sectoren waarvan")
+    assert txt.extremes_sentence({"Zorg": rec(0.6, "Zorg")}, "het aandeel") == ""
 
 
 def test_codebook_routing_in_dutch():

@@ -9,8 +9,8 @@ Pandoc alone neither numbers figures and tables nor resolves `@fig-x`,
 - HTML: prefixes captions with "Figuur n:" / "Tabel n:" and turns references
   into links whose text is the Dutch label and number;
 - Typst: emits native references (`@fig-x`), since Typst numbers figures,
-  tables and headings itself (in Dutch with `lang: "nl"`); references to
-  unnumbered sections become links carrying the section title;
+  tables and headings itself (in Dutch with `lang: "nl"`). References to
+  unnumbered sections never get here: structure.lua turns them into links;
 - moves `fig-alt` to the image's alt text (as Quarto does);
 - fails on a reference to an id that does not exist, naming it.
 
@@ -38,12 +38,19 @@ end
 
 local function collect(blocks)
   local counters = { fig = 0, tbl = 0 }
+  -- Figures (#fig-*) and tables (#tbl-*) are numbered apart, in document order.
+  local function number_float(kind, el)
+    if kind_of(el.identifier) == kind then
+      counters[kind] = counters[kind] + 1
+      register(el.identifier, { kind = kind, number = tostring(counters[kind]) })
+    end
+  end
   local sec = { 0, 0, 0, 0, 0, 0 }
   blocks:walk({
     Header = function(h)
       if h.identifier == '' then return nil end
       if h.classes:includes('unnumbered') then
-        register(h.identifier, { kind = 'sec', title = h.content })
+        register(h.identifier, { kind = 'sec' })
         return nil
       end
       sec[h.level] = sec[h.level] + 1
@@ -51,21 +58,11 @@ local function collect(blocks)
       local parts = {}
       for i = 1, h.level do parts[#parts + 1] = tostring(sec[i]) end
       register(h.identifier, {
-        kind = 'sec', number = table.concat(parts, '.'), level = h.level, title = h.content,
+        kind = 'sec', number = table.concat(parts, '.'), level = h.level,
       })
     end,
-    Figure = function(f)
-      if kind_of(f.identifier) == 'fig' then
-        counters.fig = counters.fig + 1
-        register(f.identifier, { kind = 'fig', number = tostring(counters.fig) })
-      end
-    end,
-    Table = function(t)
-      if kind_of(t.identifier) == 'tbl' then
-        counters.tbl = counters.tbl + 1
-        register(t.identifier, { kind = 'tbl', number = tostring(counters.tbl) })
-      end
-    end,
+    Figure = function(f) number_float('fig', f) end,
+    Table = function(t) number_float('tbl', t) end,
   })
 end
 
@@ -124,8 +121,8 @@ local function resolve(citation)
     error('unresolved cross-reference @' .. id
       .. ' (no figure, table or section in the report has the id "' .. id .. '")')
   end
-  if entry.kind == 'sec' and entry.number == nil then
-    return pandoc.Link(entry.title, '#' .. id)
+  if entry.number == nil then
+    error('reference @' .. id .. ' to an unnumbered section: structure.lua must run first')
   end
   if is_typst then
     return pandoc.RawInline('typst', '@' .. id)
@@ -158,24 +155,21 @@ local function cite(c)
   return out
 end
 
+-- HTML only: Typst writes the label and number in front of the caption itself.
+local function label_caption(el)
+  local entry = targets[el.identifier]
+  if is_html and entry ~= nil and entry.kind ~= 'sec' then
+    el.caption = prefix_caption(el.caption, entry.kind, entry.number)
+  end
+  return el
+end
+
 function Pandoc(doc)
   collect(doc.blocks)
   doc.blocks = doc.blocks:walk({
     Image = fix_alt,
-    Figure = function(f)
-      local entry = targets[f.identifier]
-      if is_html and entry ~= nil and entry.kind == 'fig' then
-        f.caption = prefix_caption(f.caption, 'fig', entry.number)
-      end
-      return f
-    end,
-    Table = function(t)
-      local entry = targets[t.identifier]
-      if is_html and entry ~= nil and entry.kind == 'tbl' then
-        t.caption = prefix_caption(t.caption, 'tbl', entry.number)
-      end
-      return t
-    end,
+    Figure = label_caption,
+    Table = label_caption,
     Cite = cite,
   })
   return doc

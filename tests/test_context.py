@@ -1,0 +1,58 @@
+"""An edition's inputs as the build and the notebooks see them."""
+
+import pandas as pd
+import pytest
+
+from exploitation_report.context import Context
+from exploitation_report.params import load_params
+from exploitation_report.paths import PROJECT_ROOT
+
+SHIPPED = PROJECT_ROOT / "params" / "2024.yml"
+
+
+def frame(marked: bool, **columns) -> pd.DataFrame:
+    """A frame as the readers return it: `attrs["synthetic"]` says whether any row is."""
+    out = pd.DataFrame(columns)
+    out.attrs["synthetic"] = marked
+    return out
+
+
+def context(params_synthetic: bool, survey: bool, registrations: pd.DataFrame,
+            linked: pd.DataFrame | None = None) -> Context:
+    params = load_params(SHIPPED, [f"synthetic={str(params_synthetic).lower()}"])
+    return Context(params, codebook=None, survey=frame(survey, works_in_municipality=[1, 0]),
+                   registrations=registrations, linked_registrations=linked)
+
+
+def test_one_synthetic_registration_row_makes_the_edition_synthetic():
+    # Real published figures next to made-up ones, as in the shipped registrations.
+    mixed = frame(True, count=[29, 13], synthetic=[0, 1])
+    assert context(False, False, mixed).synthetic
+    real = frame(False, count=[29, 3], synthetic=[0, 0])
+    assert not context(False, False, real).synthetic
+
+
+def test_parameters_survey_or_linked_registrations_each_mark_it_synthetic():
+    real = frame(False, count=[29], synthetic=[0])
+    assert context(True, False, real).synthetic
+    assert context(False, True, real).synthetic
+    assert context(False, False, real, linked=frame(True, count=[5])).synthetic
+    assert not context(False, False, real, linked=frame(False, count=[5])).synthetic
+
+
+def test_analysed_keeps_those_who_work_in_the_municipality():
+    ctx = context(False, False, frame(False, count=[1], synthetic=[0]))
+    assert ctx.analysed["works_in_municipality"].tolist() == [1]
+
+
+def test_registrations_year_without_rows_is_reported_at_validation():
+    from exploitation_report.context import load_inputs
+    from exploitation_report.errors import InputError
+    from exploitation_report.params import load_params
+    from exploitation_report.paths import PROJECT_ROOT
+
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml", ["estimation.registrations_year=1990"])
+    with pytest.raises(InputError) as err:
+        load_inputs(params)
+    text = str(err.value)
+    assert "registrations_2024.csv" in text and "registrations_year = 1990" in text and "2022, 2023" in text
