@@ -1,11 +1,9 @@
 """End to end: build editions with the built-in engine and read them as a reader would."""
 
 import json
-import re
-from html.parser import HTMLParser
 
 import pytest
-from pypdf import PdfReader
+from report_text import html_text, pdf_pages, squash
 
 from exploitation_report import dutch
 from exploitation_report.build import BuildError, build
@@ -15,42 +13,9 @@ pytestmark = pytest.mark.e2e
 HEADLINE = ("met_any", "direct_contact", "met_both")
 
 
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("style", "script")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_text(path) -> str:
-    parser = _Text()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return " ".join(" ".join(parser.parts).split())
-
-
-def pdf_pages(path) -> list[str]:
-    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
-
-
-def squash(text: str) -> str:
-    # PDF text extraction breaks lines anywhere; compare without whitespace.
-    return re.sub(r"\s+", "", text)
-
-
 @pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    result = build(2024, engine="builtin", output_root=root / "_output", build_root=root / "_build")
-    return root, result
+def edition(builtin_edition):
+    return builtin_edition  # built once per session (conftest.py)
 
 
 def test_edition_has_every_output(edition):

@@ -232,23 +232,47 @@ def test_shared_typst_look_is_imported_by_the_partial_and_used_by_both_templates
     assert '#import "@' not in look and "#import" not in look  # no packages: nothing downloaded
 
 
-def test_structure_filter_links_references_to_unnumbered_sections(tmp_path):
-    """Quarto runs structure.lua before its own crossref: a reference to an unnumbered
-    section must be a plain link by then (Typst refuses `@sec-x` for a heading without
-    number), and references to numbered sections must be left for the crossref."""
+STRUCTURE_DOC = (
+    "# Omvang {#sec-omvang}\n\n## Schatting {#sec-schatting}\n\n"
+    "Zie @sec-bijlage-d, [@sec-omvang; @sec-bijlage-d], @sec-schatting en @fig-x.\n\n"
+    "# Bijlagen {.unnumbered}\n\n## Bijlage D *Simulatie* #1 {#sec-bijlage-d}\n\nTekst.\n"
+)
+
+
+def _structure(tmp_path: Path, to: str) -> str:
     source = tmp_path / "doc.md"
-    source.write_text(
-        "# Omvang {#sec-omvang}\n\nZie @sec-bijlage-d, [@sec-omvang; @sec-bijlage-d] en @fig-x.\n\n"
-        "# Bijlagen {.unnumbered}\n\n## Bijlage D Simulatie {#sec-bijlage-d}\n\nTekst.\n",
-        encoding="utf-8")
+    source.write_text(STRUCTURE_DOC, encoding="utf-8")
     out = subprocess.run(
-        [pandoc_path(), str(source), "--from", "markdown", "--to", "markdown",
+        [pandoc_path(), str(source), "--from", "markdown", "--to", to,
          "--lua-filter", str(ROOT / "report" / "filters" / "structure.lua")],
         capture_output=True, text=True, check=True).stdout
-    text = " ".join(out.split())
-    assert "Zie [Bijlage D Simulatie](#sec-bijlage-d)," in text
-    assert "[@sec-omvang], [Bijlage D Simulatie](#sec-bijlage-d) en @fig-x." in text
-    assert "@sec-bijlage-d" not in text
+    return " ".join(out.split())
+
+
+def test_structure_filter_resolves_section_references_in_dutch(tmp_path):
+    """Quarto runs structure.lua before its own crossref, so both engines get the same
+    words: "Hoofdstuk n" for chapters, "Paragraaf n.m" below (Quarto's Dutch language
+    file would say "Paragraaf" for both). A reference to an unnumbered section is a
+    plain link carrying its title; figure references are left for the crossref."""
+    text = _structure(tmp_path, "markdown")
+    assert "Zie [Bijlage D *Simulatie* #1](#sec-bijlage-d)," in text
+    assert "[Hoofdstuk 1](#sec-omvang){.quarto-xref}, [Bijlage D *Simulatie* #1](#sec-bijlage-d)" in text
+    assert "[Paragraaf 1.1](#sec-schatting){.quarto-xref} en @fig-x." in text
+    assert "@sec-" not in text
+
+
+def test_structure_filter_writes_typst_headings_independent_of_quarto_wrapping(tmp_path):
+    """Quarto 1.7-1.9.17 wrap unnumbered headings in #block[...] and drop their labels;
+    a page break in a heading show rule then fails. The filter writes unnumbered
+    headings itself (escaped, labelled) and puts a chapter break before every chapter."""
+    text = _structure(tmp_path, "typst")
+    assert text.count("#ckm-chapter-break()") == 2
+    assert "#ckm-chapter-break() = Omvang <sec-omvang>" in text
+    assert "#ckm-chapter-break() #heading(level: 1, numbering: none)[Bijlagen] <bijlagen>" in text
+    # The title is escaped Typst markup (pandoc's writer), the label kept.
+    assert "#heading(level: 2, numbering: none)[Bijlage D #emph[Simulatie] \\#1] <sec-bijlage-d>" in text
+    assert "Zie #link(<sec-bijlage-d>)" in text
+    assert "@sec-omvang" in text and "@sec-schatting" in text
 
 
 def test_quarto_commands():
@@ -280,7 +304,8 @@ def test_render_rejects_unknown_engine(tmp_path):
 
 
 def _fake_quarto(tmp_path: Path, fail: bool = False) -> Path:
-    """A stand-in quarto: logs argv and cwd, writes the output Quarto would."""
+    """A stand-in quarto: logs argv and cwd, writes the output Quarto would,
+    and reports versions as a newer Quarto would."""
     log = tmp_path / "quarto-calls.jsonl"
     script = tmp_path / "bin" / "quarto"
     script.parent.mkdir(parents=True, exist_ok=True)
@@ -289,10 +314,12 @@ def _fake_quarto(tmp_path: Path, fail: bool = False) -> Path:
         "import json, os, sys\n"
         f"with open({str(log)!r}, 'a') as f:\n"
         "    f.write(json.dumps({'argv': sys.argv[1:], 'cwd': os.getcwd()}) + '\\n')\n"
+        "if sys.argv[1:] == ['--version']: print('1.9.20'); sys.exit(0)\n"
+        "if sys.argv[1:] == ['pandoc', '--version']: print('pandoc 3.8.2\\nFeatures: +server'); sys.exit(0)\n"
         + ("sys.stderr.write('ERROR: typst compile failed\\nline two\\n'); sys.exit(1)\n" if fail else "")
         + "fmt = sys.argv[sys.argv.index('--to') + 1]\n"
         "name = {'html': 'report.html', 'typst': 'report.pdf'}[fmt]\n"
-        "open(name, 'w').write('fake ' + fmt)\n"
+        "open(name, 'w').write('fake ' + fmt + ('\\n/Creator (Typst 0.14.2)' if fmt == 'typst' else ''))\n"
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     return script
@@ -309,11 +336,14 @@ def test_render_with_fake_quarto(tmp_path, monkeypatch):
 
     assert result.engine == "quarto"
     assert result.files == {"html": tmp_path / "out" / "report.html", "pdf": tmp_path / "out" / "report.pdf"}
-    assert (tmp_path / "out" / "report.pdf").read_text() == "fake typst"
+    assert (tmp_path / "out" / "report.pdf").read_text().startswith("fake typst")
     assert not (build / "report.html").exists()  # moved, not copied
+    # The versions actually used: Quarto's own, its pandoc, and the Typst that wrote the PDF.
+    assert result.versions == {"quarto": "1.9.20", "pandoc": "3.8.2", "typst": "0.14.2"}
     calls = [json.loads(line) for line in (tmp_path / "quarto-calls.jsonl").read_text().splitlines()]
-    assert [c["argv"] for c in calls] == [cmd[1:] for cmd in quarto_mod.quarto_commands()]
-    assert all(os.path.samefile(c["cwd"], build) for c in calls)
+    renders = [c for c in calls if c["argv"][0] == "render"]
+    assert [c["argv"] for c in renders] == [cmd[1:] for cmd in quarto_mod.quarto_commands()]
+    assert all(os.path.samefile(c["cwd"], build) for c in renders)
 
 
 def test_quarto_failure_reports_stderr_tail_and_keeps_previous_output(tmp_path):

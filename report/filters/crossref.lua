@@ -2,15 +2,15 @@
 crossref.lua: Quarto-style cross-references for the built-in engine.
 
 Pandoc alone neither numbers figures and tables nor resolves `@fig-x`,
-`@tbl-x` and `@sec-x` (it parses them as citations). This filter:
+`@tbl-x` (it parses them as citations). This filter:
 
-- numbers figures (`#fig-*`) and tables (`#tbl-*`) in document order and
-  sections like pandoc's --number-sections (unnumbered class honoured);
+- numbers figures (`#fig-*`) and tables (`#tbl-*`) in document order;
 - HTML: prefixes captions with "Figuur n:" / "Tabel n:" and turns references
   into links whose text is the Dutch label and number;
-- Typst: emits native references (`@fig-x`), since Typst numbers figures,
-  tables and headings itself (in Dutch with `lang: "nl"`). References to
-  unnumbered sections never get here: structure.lua turns them into links;
+- Typst: emits native references (`@fig-x`), since Typst numbers figures
+  and tables itself (in Dutch with `lang: "nl"`). Section references never
+  get here: structure.lua resolves them for both engines; a `@sec-x` left
+  over names a section that does not exist;
 - moves `fig-alt` to the image's alt text (as Quarto does);
 - fails on a reference to an id that does not exist, naming it.
 
@@ -21,7 +21,6 @@ local is_html = FORMAT:match('html') ~= nil
 local is_typst = FORMAT == 'typst'
 
 local LABEL = { fig = 'Figuur', tbl = 'Tabel' }
-local SECTION_LABEL = { [1] = 'Hoofdstuk' } -- deeper levels: 'Paragraaf'
 
 local targets = {}
 
@@ -45,22 +44,7 @@ local function collect(blocks)
       register(el.identifier, { kind = kind, number = tostring(counters[kind]) })
     end
   end
-  local sec = { 0, 0, 0, 0, 0, 0 }
   blocks:walk({
-    Header = function(h)
-      if h.identifier == '' then return nil end
-      if h.classes:includes('unnumbered') then
-        register(h.identifier, { kind = 'sec' })
-        return nil
-      end
-      sec[h.level] = sec[h.level] + 1
-      for i = h.level + 1, 6 do sec[i] = 0 end
-      local parts = {}
-      for i = 1, h.level do parts[#parts + 1] = tostring(sec[i]) end
-      register(h.identifier, {
-        kind = 'sec', number = table.concat(parts, '.'), level = h.level,
-      })
-    end,
     Figure = function(f) number_float('fig', f) end,
     Table = function(t) number_float('tbl', t) end,
   })
@@ -108,9 +92,6 @@ local function fix_alt(img)
 end
 
 local function label_for(entry)
-  if entry.kind == 'sec' then
-    return (SECTION_LABEL[entry.level] or 'Paragraaf') .. ' ' .. entry.number
-  end
   return LABEL[entry.kind] .. ' ' .. entry.number
 end
 
@@ -120,9 +101,6 @@ local function resolve(citation)
   if entry == nil then
     error('unresolved cross-reference @' .. id
       .. ' (no figure, table or section in the report has the id "' .. id .. '")')
-  end
-  if entry.number == nil then
-    error('reference @' .. id .. ' to an unnumbered section: structure.lua must run first')
   end
   if is_typst then
     return pandoc.RawInline('typst', '@' .. id)
@@ -158,7 +136,7 @@ end
 -- HTML only: Typst writes the label and number in front of the caption itself.
 local function label_caption(el)
   local entry = targets[el.identifier]
-  if is_html and entry ~= nil and entry.kind ~= 'sec' then
+  if is_html and entry ~= nil then
     el.caption = prefix_caption(el.caption, entry.kind, entry.number)
   end
   return el

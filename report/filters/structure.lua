@@ -13,7 +13,24 @@ the built-in engine runs it first).
    link that carries the section's title. It has no number to show: Typst
    refuses to compile such a reference and Quarto cannot label it, so it
    must not reach either engine's cross-referencing.
+4. References to numbered sections are resolved here too, so both engines use
+   the same words: "Hoofdstuk 2" for a chapter, "Paragraaf 3.2" below it.
+   (Quarto would write "Paragraaf" for every level, from its Dutch language
+   file.) HTML gets a link with the word and number; Typst gets a native
+   reference, and the heading supplements in ckm-report.typ supply the words.
+5. Typst only, so that the PDF does not depend on how a Quarto version
+   writes headings: Quarto 1.7 up to 1.9.17 wrap `.unnumbered` headings in
+   `#block[...]` and drop their labels, so a page break in the heading's
+   show rule fails ("pagebreaks are not allowed inside of containers") and
+   links to them break. Hence (a) unnumbered headings are written here as
+   pandoc's Typst writer writes them, `#heading(level: n, numbering: none)`
+   with the label, and (b) a chapter break (`#ckm-chapter-break()`, from
+   ckm-report.typ) goes in front of every level-1 heading as a block of its
+   own.
 ]]
+
+local is_typst = FORMAT == 'typst'
+local SECTION_WORD = { [1] = 'Hoofdstuk' } -- deeper levels: 'Paragraaf'
 
 local function shift_headings(div)
   if not div.classes:includes('shift-headings') then
@@ -48,39 +65,60 @@ local function propagate_unnumbered(blocks)
   })
 end
 
-local function link_unnumbered_refs(blocks)
-  local titles = {}
+-- Every section with an id: its title, and for numbered ones the number as
+-- pandoc's --number-sections and Typst's "1.1" numbering count it.
+local function collect_sections(blocks)
+  local sections, counters = {}, { 0, 0, 0, 0, 0, 0 }
   blocks:walk({
     Header = function(h)
-      if h.identifier ~= '' and h.classes:includes('unnumbered') then
-        titles[h.identifier] = h.content
+      local numbered = not h.classes:includes('unnumbered')
+      local number = nil
+      if numbered then
+        counters[h.level] = counters[h.level] + 1
+        for i = h.level + 1, 6 do counters[i] = 0 end
+        local parts = {}
+        for i = 1, h.level do parts[#parts + 1] = tostring(counters[i]) end
+        number = table.concat(parts, '.')
+      end
+      if h.identifier ~= '' then
+        sections[h.identifier] = { title = h.content, number = number, level = h.level }
       end
     end,
   })
-  local function link(citation)
-    local out = pandoc.Inlines({})
-    if #citation.prefix > 0 then
-      out:extend(citation.prefix)
-      out:insert(pandoc.Space())
-    end
-    out:insert(pandoc.Link(titles[citation.id], '#' .. citation.id))
-    out:extend(citation.suffix)
-    return out
+  return sections
+end
+
+local function section_link(section, id)
+  if section.number == nil then
+    return pandoc.Link(section.title, '#' .. id)
   end
+  if is_typst then
+    return pandoc.RawInline('typst', '@' .. id)
+  end
+  local word = SECTION_WORD[section.level] or 'Paragraaf'
+  return pandoc.Link({ pandoc.Str(word), pandoc.Space(), pandoc.Str(section.number) },
+    '#' .. id, '', { class = 'quarto-xref' })
+end
+
+local function resolve_section_refs(blocks)
+  local sections = collect_sections(blocks)
   return blocks:walk({
     Cite = function(c)
       local any = false
       for _, citation in ipairs(c.citations) do
-        if titles[citation.id] ~= nil then any = true end
+        if sections[citation.id] ~= nil then any = true end
       end
       if not any then return nil end
-      -- Split the citation: links for unnumbered sections, the other keys
-      -- stay references of their own.
+      -- Split the citation: sections resolved here, other keys (figures,
+      -- tables) stay references of their own for the engine's crossref.
       local out = pandoc.Inlines({})
       for i, citation in ipairs(c.citations) do
         if i > 1 then out:extend({ pandoc.Str(','), pandoc.Space() }) end
-        if titles[citation.id] ~= nil then
-          out:extend(link(citation))
+        local section = sections[citation.id]
+        if section ~= nil then
+          if #citation.prefix > 0 then out:extend(citation.prefix); out:insert(pandoc.Space()) end
+          out:insert(section_link(section, citation.id))
+          out:extend(citation.suffix)
         else
           out:insert(pandoc.Cite({ pandoc.Str('@' .. citation.id) }, { citation }))
         end
@@ -90,9 +128,38 @@ local function link_unnumbered_refs(blocks)
   })
 end
 
+local function typst_unnumbered_heading(h)
+  -- pandoc's writer escapes the title; the label lets links find the heading.
+  local title = pandoc.write(pandoc.Pandoc({ pandoc.Plain(h.content) }), 'typst'):gsub('%s+$', '')
+  local label = h.identifier ~= '' and ('\n<' .. h.identifier .. '>') or ''
+  return pandoc.RawBlock('typst',
+    '#heading(level: ' .. h.level .. ', numbering: none)[' .. title .. ']' .. label)
+end
+
+local function typst_headings(blocks)
+  blocks = blocks:walk({
+    Header = function(h)
+      if h.classes:includes('unnumbered') then return typst_unnumbered_heading(h) end
+    end,
+  })
+  local out = pandoc.Blocks({})
+  for _, block in ipairs(blocks) do
+    local level1 = (block.t == 'Header' and block.level == 1)
+      or (block.t == 'RawBlock' and block.text:match('^#heading%(level: 1,') ~= nil)
+    if level1 then
+      out:insert(pandoc.RawBlock('typst', '#ckm-chapter-break()'))
+    end
+    out:insert(block)
+  end
+  return out
+end
+
 function Pandoc(doc)
   doc.blocks = doc.blocks:walk({ Div = shift_headings })
   doc.blocks = propagate_unnumbered(doc.blocks)
-  doc.blocks = link_unnumbered_refs(doc.blocks)
+  doc.blocks = resolve_section_refs(doc.blocks)
+  if is_typst then
+    doc.blocks = typst_headings(doc.blocks)
+  end
   return doc
 end

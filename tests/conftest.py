@@ -1,0 +1,38 @@
+"""Shared fixtures: whole editions are slow to build, so each engine builds one per session."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from exploitation_report.build import build
+from exploitation_report.render.quarto import find_quarto
+
+# .ci/run sets this where it installed Quarto, so that a broken install fails the run
+# instead of silently skipping the Quarto tests.
+REQUIRE_QUARTO = "EXPLOITATION_REPORT_REQUIRE_QUARTO"
+QUARTO_SKIP = ("Quarto is not installed (no `quarto` on PATH or in $QUARTO_PATH); "
+               "the Quarto render path is tested where it is, as in .ci/run")
+
+
+def _build_edition(tmp_path_factory, engine: str):
+    root = tmp_path_factory.mktemp(f"e2e-{engine}")
+    result = build(2024, engine=engine, output_root=root / "_output", build_root=root / "_build")
+    return root, result
+
+
+@pytest.fixture(scope="session")
+def builtin_edition(tmp_path_factory):
+    """The shipped 2024 edition, rendered by the built-in engine: (root folder, BuildResult)."""
+    return _build_edition(tmp_path_factory, "builtin")
+
+
+@pytest.fixture(scope="session")
+def quarto_edition(tmp_path_factory):
+    """The shipped 2024 edition, rendered by Quarto; skipped where Quarto is not installed."""
+    if find_quarto() is None:
+        if os.environ.get(REQUIRE_QUARTO):
+            pytest.fail(f"{REQUIRE_QUARTO} is set but Quarto is not found on PATH or in $QUARTO_PATH")
+        pytest.skip(QUARTO_SKIP)
+    return _build_edition(tmp_path_factory, "quarto")
