@@ -39,7 +39,7 @@ def main() -> None:
     bands = est.bands_from(load_codebook(params.input_path("codebook")))
     e = params.estimation
     reps, summary = sim.run(sim.World(), sim.DESIGNS, est.Assumptions.from_params(params), bands,
-                            e.open_band_cap, e.open_others_cap, replicates=args.replicates,
+                            replicates=args.replicates,
                             resamples=args.resamples, seed=args.seed, level=e.bootstrap.level)
     args.out.mkdir(parents=True, exist_ok=True)
     summary.round(6).to_csv(args.out / "simulation_results.csv", index=False, lineterminator="\n")

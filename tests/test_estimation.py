@@ -14,13 +14,18 @@ ALL_BANDS = {"n_sexual": BANDS, "n_criminal": BANDS, "n_both": BANDS, "n_other_p
 def test_band_bounds_midpoints_cap_and_not_applicable():
     codes = pd.Series([1, 2, 6, pd.NA, 3], dtype="Int64")
     applies = pd.Series([True, True, True, True, False])
-    b = est.band_bounds(codes, BANDS, cap=30, applies=applies)
+    b = est.band_bounds(codes, BANDS, applies=applies)
     np.testing.assert_array_equal(b.low[:3], [1, 2, 21])
-    np.testing.assert_array_equal(b.high[:3], [1, 3, 30])
-    assert b.central[1] == 2.5 and b.central[2] == 25.5
+    np.testing.assert_array_equal(b.upper(30)[:3], [1, 3, 30])
+    assert list(b.open) == [False, False, True, False, False]
+    assert b.draw(0.5, 30)[1] == 2.5 and b.draw(0.5, 30)[2] == 25.5
     assert np.isnan(b.low[3])                 # asked but unknown
     assert b.low[4] == 0 and b.high[4] == 0   # did not meet victims: zero, not the band
-    assert b.draw(0.0)[2] == 21 and b.draw(1.0)[2] == 30 and b.draw(0.5)[1] == 2.5
+    assert b.draw(0.0, 30)[2] == 21 and b.draw(1.0, 30)[2] == 30
+    # The open band's end is an assumption: drawn per resample as an (R, 1) array.
+    drawn = b.draw(1.0, np.array([[25.0], [40.0]]))
+    assert drawn.shape == (2, 5) and list(drawn[:, 2]) == [25, 40] and list(drawn[:, 1]) == [3, 3]
+    assert b.draw(1.0, 10)[2] == 21           # a cap below the band's lower limit never lowers it
 
 
 def test_known_weight_is_the_expected_inverse_of_respondents_who_know_a_victim():
@@ -155,7 +160,7 @@ def test_prepare_counts_missing_items_and_clusters():
     df = frame()
     df.loc[0, "met_sexual"] = 1
     df.loc[0, "n_sexual"] = pd.NA                       # met victims, count missing
-    data = est.prepare(df, ALL_BANDS, cap=30, others_cap=8)
+    data = est.prepare(df, ALL_BANDS)
     assert data.victims["sexual"].low[0] == 1 and data.victims["sexual"].high[0] == 1
     assert data.missing_counts == 1
     met = df["met_sexual"].eq(1) | df["met_criminal"].eq(1)
@@ -163,7 +168,7 @@ def test_prepare_counts_missing_items_and_clusters():
     unknown = df["n_other_professionals"].eq(5).fillna(True)
     assert data.unknown_others == int((met & unknown).sum())
     assert data.n == 60 and data.clusters == 12
-    no_org = est.prepare(df.assign(organisation_id=pd.NA), ALL_BANDS, 30, 8)
+    no_org = est.prepare(df.assign(organisation_id=pd.NA), ALL_BANDS)
     assert no_org.clusters == 60                        # every respondent their own cluster
 
 
@@ -177,7 +182,7 @@ def test_cluster_weights_resample_whole_organisations():
 
 
 def test_estimate_is_ordered_seeded_and_coherent():
-    data = est.prepare(frame(), ALL_BANDS, cap=30, others_cap=8)
+    data = est.prepare(frame(), ALL_BANDS)
     a, b = run(data), run(data)
     assert a == b                                        # same seed, same numbers
     assert run(data, seed=8)["any"].ci_low != a["any"].ci_low
@@ -191,36 +196,36 @@ def test_estimate_is_ordered_seeded_and_coherent():
             assert lo <= hi, step
         assert lad.intervals["estimate"] == (lad.ci_low, lad.ci_high)
     # f low = 0: everyone who knows a victim answered, so the total is the sum of v / m.
-    m = est.multiplicity(data.others.central, 2.0)
-    for form, v in est.counts(data, 0.5).items():
+    m = est.multiplicities(data, ASSUME.central(), est.counts(data, 0.5, 30)["any"])
+    for form, v in est.counts(data, 0.5, 30).items():
         assert a[form].scenario_low == pytest.approx((v / m).sum())
     assert a["any"].scenario_central <= a["sexual"].scenario_central + a["criminal"].scenario_central
     assert a["any"].scenario_central >= max(a["sexual"].scenario_central, a["criminal"].scenario_central)
     record = a["any"].as_record()
-    assert set(record["intervals"]) == set(est.STEPS)
+    assert set(record["intervals"]) == set(est.STEPS) | {"typical"}
     assert record["nonresponse_factor"] == {"low": 0.0, "central": 0.5, "high": 1.0}
 
 
 def test_point_values_match_the_formula_at_central_assumptions():
-    data = est.prepare(frame(), ALL_BANDS, cap=30, others_cap=8)
+    data = est.prepare(frame(), ALL_BANDS)
     lad = run(data)["sexual"]
-    v = data.victims["sexual"].central
-    m = est.multiplicity(data.others.central, 2.0)
+    v = data.victims["sexual"].draw(0.5, 30)
+    m = est.multiplicities(data, ASSUME.central(), est.counts(data, 0.5, 30)["any"])
     assert lad.reported_raw == pytest.approx(v.sum())
     assert lad.scenario_central == pytest.approx(est.population_total(v, m, 0.5, data.n, 600))
 
 
 def test_more_overlap_means_fewer_distinct_victims():
     df = frame()
-    base = run(est.prepare(df, ALL_BANDS, 30, 8))["any"]
+    base = run(est.prepare(df, ALL_BANDS))["any"]
     df2 = df.copy()
     df2["n_other_professionals"] = df2["n_other_professionals"].where(df2["n_other_professionals"].isna(), 4)
-    more = run(est.prepare(df2, ALL_BANDS, 30, 8))["any"]
+    more = run(est.prepare(df2, ALL_BANDS))["any"]
     assert more.scenario_central < base.scenario_central
 
 
 def test_population_smaller_than_respondents_is_refused():
-    data = est.prepare(frame(), ALL_BANDS, 30, 8)
+    data = est.prepare(frame(), ALL_BANDS)
     with pytest.raises(ValueError, match="first_line_professionals_range.*at least the 60 respondents, found 50"):
         run(data, assumptions=est.Assumptions(nonresponse=(0, 0.5, 1), population=(50, 600, 700)))
 
@@ -237,7 +242,7 @@ def test_bands_from_codebook_like_object():
 
 
 def test_sampling_interval_is_the_interval_with_every_assumption_fixed():
-    data = est.prepare(frame(), ALL_BANDS, cap=30, others_cap=8)
+    data = est.prepare(frame(), ALL_BANDS)
     lad = run(data)["any"]
     assert lad.ci_sampling[0] < lad.scenario_central < lad.ci_sampling[1]
     assert lad.ci_sampling[1] - lad.ci_sampling[0] < lad.ci_high - lad.ci_low     # assumptions widen it
@@ -245,3 +250,119 @@ def test_sampling_interval_is_the_interval_with_every_assumption_fixed():
     assert pinned.ci_sampling == pytest.approx((pinned.ci_low, pinned.ci_high))  # nothing left to draw
     assert run(data, sampling=False)["any"].ci_sampling == ()
     assert lad.as_record()["ci_sampling"] == pytest.approx(list(lad.ci_sampling), abs=1e-6)
+
+
+# --- missing multiplicity, open-band caps, few reports, the public estimator --------------
+
+def test_harmonic_multiplicity_is_count_weighted():
+    v = np.array([2.0, 1.0, 4.0, 3.0])
+    m = np.array([1.0, 4.0, np.nan, 2.0])
+    answered = np.array([True, True, False, True])
+    # sum(v) / sum(v / m) over answered: 6 / (2 + 0.25 + 1.5) = 1.6
+    assert est.harmonic_multiplicity(v, m, answered) == pytest.approx(6 / 3.75)
+    # Per resample: weights (R, n) give (R, 1); a resample without answered reports gives NaN.
+    w = np.array([[1.0, 1.0, 1.0, 1.0], [0.0, 2.0, 2.0, 0.0], [0.0, 0.0, 4.0, 0.0]])
+    h = est.harmonic_multiplicity(v, m, answered, w)
+    assert h.shape == (3, 1)
+    assert h[0, 0] == pytest.approx(1.6) and h[1, 0] == pytest.approx(4.0) and np.isnan(h[2, 0])
+
+
+def _fill_data(others, sector, met=None):
+    others = np.asarray(others, dtype=float)
+    n = len(others)
+    zero = est.Bounds(np.zeros(n), np.zeros(n))
+    return est.EstimationData({"sexual": zero, "criminal": zero, "both": zero}, est.Bounds(others, others),
+                              np.arange(n), np.ones(n, bool) if met is None else np.asarray(met),
+                              group=np.asarray(sector))
+
+
+def test_missing_multiplicity_filled_within_sector_when_it_has_enough_answers():
+    k = est.MIN_GROUP_ANSWERS
+    # Sector 0: k answers of m = 3 and one missing; sector 1: two answers of m = 1 and one missing.
+    others = [2.0] * k + [np.nan] + [0.0, 0.0, np.nan]
+    sector = [0] * (k + 1) + [1, 1, 1]
+    data = _fill_data(others, sector)
+    v = np.ones(len(others))
+    m = est.fill_multiplicity(data, v, 1.0 + data.others.low, fallback=7.0)
+    assert m[k] == pytest.approx(3.0)                       # own sector: enough answers
+    overall = (k + 2) / (k / 3 + 2)                          # harmonic mean over every answered report
+    assert m[-1] == pytest.approx(overall)                   # small sector: the whole survey
+    assert not np.isnan(m).any()
+    # Nobody answered: the parameter's fallback.
+    none = _fill_data([np.nan, np.nan], [0, 0])
+    assert list(est.fill_multiplicity(none, np.ones(2), np.array([np.nan, np.nan]), 7.0)) == [7.0, 7.0]
+    # Respondents who met no victims never inform the fill.
+    silent = _fill_data([0.0, 9.0, np.nan], [0, 0, 0], met=[True, False, True])
+    assert est.fill_multiplicity(silent, np.ones(3), 1.0 + silent.others.low, 7.0)[2] == pytest.approx(1.0)
+
+
+def test_fill_leaves_the_total_as_if_the_missing_answer_were_typical():
+    df = frame()
+    base = est.prepare(df, ALL_BANDS)
+    a = ASSUME.central()
+    total = float(est.evaluate(base, a, ASSUME.nonresponse)["any"]["estimate"])
+    # Copy every reporter with the multiplicity item blanked: the copies' weights average the answers.
+    twin = pd.concat([df, df.assign(respondent_id=df["respondent_id"] + "b", n_other_professionals=pd.NA)],
+                     ignore_index=True)
+    doubled = est.prepare(twin, ALL_BANDS)
+    pop = dict(a, population=1200)
+    t2 = float(est.evaluate(doubled, pop, ASSUME.nonresponse)["any"]["estimate"])
+    t1 = float(est.evaluate(base, dict(a, population=1200), ASSUME.nonresponse)["any"]["estimate"])
+    assert total > 0
+    assert t2 == pytest.approx(2 * t1 * est.responding_share(0.5, 60, 1200) / est.responding_share(0.5, 120, 1200))
+
+
+def test_open_band_caps_are_drawn_into_the_interval():
+    df = frame()
+    df.loc[df["n_sexual"].notna(), "n_sexual"] = 6                   # every sexual count "21 or more"
+    data = est.prepare(df, ALL_BANDS)
+    fixed = run(data, assumptions=est.Assumptions(nonresponse=(0.5,) * 3, population=(600,) * 3,
+                                                  band_cap=(30,) * 3))["sexual"]
+    ranged = run(data, assumptions=est.Assumptions(nonresponse=(0.5,) * 3, population=(600,) * 3,
+                                                   band_cap=(22, 30, 60)))["sexual"]
+    assert ranged.scenario_central == pytest.approx(fixed.scenario_central)    # same central cap
+    assert ranged.ci_high - ranged.ci_low > fixed.ci_high - fixed.ci_low
+
+
+def test_poisson_interval_exact_values():
+    assert est.poisson_interval(0) == pytest.approx((0.0, 2.995732), abs=1e-6)     # -ln(0.05), one-sided
+    assert est.poisson_interval(1) == pytest.approx((0.025318, 5.571643), abs=1e-5)
+    assert est.poisson_interval(5) == pytest.approx((1.623486, 11.668332), abs=1e-5)
+    with pytest.raises(ValueError, match="count >= 0"):
+        est.poisson_interval(-1)
+
+
+def test_no_reported_victims_gives_a_one_sided_interval_not_zero():
+    df = frame()
+    df["met_sexual"] = pd.array([2] * len(df), dtype="Int64")
+    df["met_both"] = pd.NA
+    df["n_sexual"] = pd.NA
+    df["n_both"] = pd.NA
+    lad = run(est.prepare(df, ALL_BANDS))["sexual"]
+    assert lad.scenario_central == 0 and lad.ci_low == 0
+    assert lad.ci_high > 0 and lad.ci_method == "bootstrap+poisson"
+    # Few reports: the exact interval is at least as wide as the Poisson one on the reports.
+    few = frame()
+    few["met_sexual"] = pd.array([1] + [2] * (len(few) - 1), dtype="Int64")
+    few["n_sexual"] = pd.array([1] + [pd.NA] * (len(few) - 1), dtype="Int64")
+    few["met_both"], few["n_both"] = pd.NA, pd.NA
+    one = run(est.prepare(few, ALL_BANDS))["sexual"]
+    per_report = one.scenario_central / one.reported_raw
+    assert one.ci_high >= est.poisson_interval(1)[1] * per_report - 1e-9
+
+
+def test_estimate_victims_is_the_public_estimator():
+    from exploitation_report.codebook import load_codebook
+    from exploitation_report.context import load_inputs
+
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml")
+    ctx = load_inputs(params)
+    out = est.estimate_victims(ctx.analysed, params, load_codebook(params.input_path("codebook")))
+    assert set(out) == set(est.FORMS)
+    e = params.estimation
+    again = est.estimate(est.prepare(ctx.analysed, est.bands_from(ctx.codebook)), est.Assumptions.from_params(params),
+                         resamples=e.bootstrap.resamples, seed=e.bootstrap.seed, level=e.bootstrap.level,
+                         sampling=False)
+    assert out == again
+    assert out["any"].ci_low < out["any"].scenario_central < out["any"].ci_high
+    assert out["any"].typical > out["any"].scenario_central      # factor 1 above the central 0.5

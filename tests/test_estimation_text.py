@@ -9,7 +9,8 @@ from exploitation_report.paths import REPORT_DIR
 
 def ladder(form, central, low, high):
     return est.Ladder(form, central * 1.2, central * 0.6, central * 0.6, central, central * 1.4, low, high, 0.95,
-                      minimum=central * 0.4, nonresponse=(0.0, 0.5, 1.0))
+                      minimum=central * 0.4, nonresponse=(0.0, 0.5, 1.0), typical=central * 1.4,
+                      intervals={"typical": (low * 1.3, high * 1.5)})
 
 
 LADDERS = {"any": ladder("any", 564.0, 326.0, 915.0), "sexual": ladder("sexual", 337.0, 196.0, 549.0),
@@ -26,6 +27,15 @@ def test_estimand_states_the_union_and_marks_synthetic():
     t = text.estimand("2022–2023", synthetic=True)
     assert "niet de som" in t and "2022–2023" in t and "synthetische gegevens" in t
     assert "synthetic-notice" not in text.estimand("2022–2023", synthetic=False)
+
+
+def test_outcome_states_the_nonresponse_assumption_and_the_typical_figure():
+    t = text.outcome("2022–2023", LADDERS, "@tbl-a", "@fig-b")
+    assert "0,5 keer zo vaak slachtoffers" in t and "Dat is niet gemeten" in t
+    assert "dan gaat het om 790 vermoedelijke slachtoffers (95%-interval 424–1.372)" in t
+    assert "Poisson" not in t
+    few = {**LADDERS, "any": est.Ladder(**{**LADDERS["any"].__dict__, "ci_method": "bootstrap+poisson"})}
+    assert "exacte Poisson-interval" in text.outcome("2022–2023", few, "@t", "@f")
 
 
 def test_outcome_magnitude_follows_the_interval():
@@ -56,13 +66,15 @@ def test_method_names_every_assumption_and_its_range():
     zero = est.Bounds(np.zeros(3), np.zeros(3))
     data = est.EstimationData({"sexual": zero, "criminal": zero, "both": zero}, zero, np.array([0, 0, 1]),
                               np.array([True, False, False]), missing_counts=2, unknown_others=1)
-    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500))
-    t = text.method(data, a, Book(), cap=30, others_cap=8, resamples=2000, registered_years=[2022, 2023])
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500), band_cap=(25, 30, 50),
+                        others_cap=(6, 8, 16))
+    t = text.method(data, a, Book(), resamples=2000, registered_years=[2022, 2023])
     for piece in ("2022 en 2023", "De 3 respondenten", "1 van hen zagen", "naar schatting 1.200",
                   "marge 1.000 tot 1.500", "0 (laag), 0,5 (centraal) of 1 (hoog)", "2.000 herhaalde trekkingen",
                   "2 organisaties", "antwoordcategorieën (1, 2–9, tien of meer)",
-                  "‘tien of meer’ telt hoogstens als 30",
-                  "‘eén of meer’ andere professionals hoogstens als 8", "Van 2 respondenten"):
+                  "‘tien of meer’ telt hoogstens als 30 (marge 25 tot 50)",
+                  "‘eén of meer’ andere professionals hoogstens als 8 (marge 6 tot 16)", "Van 2 respondenten",
+                  "harmonisch gemiddelde", "eerder te laag dan te hoog"):
         assert piece in t, piece
 
 

@@ -73,7 +73,8 @@ def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval
     from types import SimpleNamespace
     p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023"), synthetic=True)
     h = lambda key: rec(0.58, 127, 220)  # noqa: E731
-    est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95}
+    est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95, "typical": 730.0,
+           "nonresponse_factor": {"low": 0.0, "central": 0.5, "high": 1.0}, "intervals": {"typical": [310.0, 1290.0]}}
     reg = {"year": 2022, "suspected": {"count": 29}}
     rules = rc.load_recommendations(REPORT_DIR / "recommendations.yml")
     assessed = [rc.assess(r, {i.key: rec(0.6) for i in r.indicators}) for r in rules.recommendations]

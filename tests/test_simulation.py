@@ -53,7 +53,7 @@ def test_population_links_are_distinct_professionals_per_victim():
 
 
 def test_run_is_deterministic_and_summarises_every_design():
-    args = dict(world=SMALL, designs=sim.DESIGNS[:2], assumptions=ASSUME, bands=ALL_BANDS, cap=30, others_cap=8,
+    args = dict(world=SMALL, designs=sim.DESIGNS[:2], assumptions=ASSUME, bands=ALL_BANDS,
                 replicates=2, resamples=200, seed=11)
     reps, summary = sim.run(**args)
     reps2, summary2 = sim.run(**args)
