@@ -233,17 +233,6 @@ def test_conditioning_is_reproducible_and_refuses_impossible_figures(figures):
         generate_survey(seed=5, n=SHIPPED_N, figures=impossible)
 
 
-def test_count_for_prints_the_published_percentage():
-    assert published.count_for(0.55, 222) == 122  # 54.95 % prints as 55 %
-    assert published.count_for(0.82, 122) == 100
-    assert published.count_for(0.41, 122) == 50
-    for share in (0.17, 0.81, 0.2, 0.5):
-        for base in (100, 122, 197, 222):  # from 100 on, every whole percentage has a count
-            assert round(100 * published.count_for(share, base) / base) == round(100 * share)
-    with pytest.raises(ValueError, match="no count of 50 prints as 17%"):
-        published.count_for(0.17, 50)  # 8 of 50 is 16 %, 9 of 50 is 18 %
-
-
 def test_registrations(tmp_path):
     regs = generate_registrations()
     real = regs[regs["synthetic"] == 0]
