@@ -111,3 +111,26 @@ def test_failed_build_leaves_previous_edition_in_place(edition, tmp_path, monkey
         build(2024, engine="builtin", output_root=root / "_output", build_root=root / "_build")
     assert (result.output_dir / "report.pdf").read_bytes() == pdf
     assert not list((root / "_output").glob(".*staging*"))
+
+
+def test_every_published_figure_reads_as_published(edition):
+    # The shipped 2024 edition reproduces the REAL published figures (data/2024/published_figures.yml),
+    # each rounded as published; results.json is what the report prints from.
+    from exploitation_report import published
+    from exploitation_report.paths import PROJECT_ROOT
+
+    _, result = edition
+    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
+    real = published.for_year(2024, PROJECT_ROOT)
+    differs = {key: published.check(figure, figures) for key, figure in real.figures.items()}
+    assert not {key: why for key, why in differs.items() if why}
+    assert published.lookup(figures, "survey.response.analysed") == real.figures["respondents"].value
+    # The methods chapter and appendix E say which figures the data were made to match and where they were published.
+    html = html_text(result.output_dir / "report.html")
+    pdf = squash(" ".join(pdf_pages(result.output_dir / "report.pdf")))
+    assert "Synthetische gegevens" in html and "Bijlage E Gepubliceerde cijfers en synthetische gegevens" in html
+    for figure in real.figures.values():
+        for text in (figure.published_as, real.sources[figure.source].title_nl,
+                     published.shown_in_edition(figure, figures)):
+            assert text in html, text
+    assert squash("Bijlage E Gepubliceerde cijfers") in pdf

@@ -24,11 +24,20 @@ def test_validate_shipped_inputs():
 
 
 def test_synth_writes_marked_files(tmp_path):
-    result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--seed", "7", "--n", "60"])
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--seed", "7", "--n", "60", "--no-condition"])
     assert result.exit_code == 0, result.output
     text = (tmp_path / "survey_2024_synthetic.csv").read_text(encoding="utf-8")
     assert text.splitlines()[0].split(",")[2] == "synthetic"
     assert "SYNTHETIC" in (tmp_path / "README.md").read_text(encoding="utf-8")
+
+
+def test_synth_conditioned_by_default_and_refuses_a_size_it_cannot_match(tmp_path):
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path / "a"), "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "published_figures.yml" in (tmp_path / "a" / "README.md").read_text(encoding="utf-8")
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path / "b"), "--n", "60"])
+    assert result.exit_code != 0
+    assert "cannot hold 222" in result.output and "--no-condition" in result.output
 
 
 def test_unknown_engine_is_rejected():

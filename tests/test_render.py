@@ -110,6 +110,7 @@ def test_outline_order_ids_and_numbering():
         ("Bijlage B Aanvullende tabellen", "bijlage-tabellen", True, False),
         ("Bijlage C Parameters en herkomst", "bijlage-parameters", False, False),
         ("Bijlage D Simulatiestudie van de schatting", "bijlage-simulatie", True, False),
+        ("Bijlage E Gepubliceerde cijfers en synthetische gegevens", "bijlage-gepubliceerd", True, False),
     ]
 
 

@@ -58,7 +58,7 @@ def _find(problems, column, row=None):
 
 
 def test_shipped_survey_validates_and_is_typed(typed, cb):
-    assert len(typed) == 228
+    assert len(typed) == 230
     assert list(typed.columns) == list(cb.variables)
     for name, var in cb.variables.items():
         expected = "Int64" if var.coded else "string"

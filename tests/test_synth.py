@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from exploitation_report import encounters, published
 from exploitation_report.codebook import load_codebook
 from exploitation_report.survey_io import read_registrations, read_survey
 from exploitation_report.synth import (
-    COLUMNS, GROUPS, TARGET_DIRECT, TARGET_MET_ANY, TARGET_MET_BOTH, generate_registrations,
-    generate_survey, write_synthetic,
+    COLUMNS, CONDITIONED, GROUPS, PUBLISHED_2024, SHIPPED_N, TARGET_DIRECT, TARGET_MET_ANY, TARGET_MET_BOTH,
+    generate_registrations, generate_survey, realised, write_synthetic,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +25,11 @@ SHIPPED = ROOT / "data" / "2024"
 @pytest.fixture(scope="module")
 def cb():
     return load_codebook(CODEBOOK)
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return published.load(PUBLISHED_2024)
 
 
 def _shares(frame: pd.DataFrame) -> tuple[float, float, float, int, int]:
@@ -55,20 +61,26 @@ def test_reproducible_files(tmp_path):
     assert a[0].read_bytes().decode("utf-8").count("\r") == 0
 
 
-def test_shipped_files_are_the_generator_output(tmp_path):
-    fresh = write_synthetic(tmp_path, seed=2024, n=228)
+def test_shipped_files_are_the_generator_output(tmp_path, figures):
+    fresh = write_synthetic(tmp_path, seed=2024, n=SHIPPED_N, figures=PUBLISHED_2024)
     for path in fresh:
         assert (SHIPPED / path.name).read_bytes() == path.read_bytes(), path.name
     readme = (SHIPPED / "README.md").read_text(encoding="utf-8")
     assert "SYNTHETIC" in readme and "SYNTHETISCH" in readme
+    # The README names every figure the data were made to match, with its source.
+    assert "data/2024/published_figures.yml" in readme
+    for figure in figures.figures.values():
+        assert f"{figure.published_as} (bron: {figures.sources[figure.source].title_nl})" in readme or \
+            figure.result is None, figure.label
 
 
-@pytest.mark.parametrize("seed", [2024, 1, 99])
-def test_consistency(seed, cb, tmp_path):
-    raw = generate_survey(seed=seed)
-    path = write_synthetic(tmp_path, seed=seed)[0]
+@pytest.mark.parametrize("seed, conditioned", [(2024, True), (1, False), (99, False), (99, True)])
+def test_consistency(seed, conditioned, cb, tmp_path):
+    n, file = (SHIPPED_N, PUBLISHED_2024) if conditioned else (228, None)
+    raw = generate_survey(seed=seed, n=n, figures=published.load(file) if file else None)
+    path = write_synthetic(tmp_path, seed=seed, n=n, figures=file)[0]
     df = read_survey(path, cb)  # passes every codebook and skip-logic check
-    assert len(df) == 228 and (df["synthetic"] == 1).all() and df.attrs["synthetic"]
+    assert len(df) == n and (df["synthetic"] == 1).all() and df.attrs["synthetic"]
 
     # Screened out: ~8 respondents, every later item empty.
     out = df["works_in_municipality"] == 2
@@ -165,6 +177,60 @@ def test_calibrated_to_published_figures():
     df = generate_survey(seed=2024)
     met = df[((df["met_sexual"] == 1) | (df["met_criminal"] == 1)).fillna(False)]
     assert ((met["met_sexual"] == 1) & (met["met_criminal"] == 1)).mean() > TARGET_MET_BOTH + 0.05
+
+
+@pytest.mark.parametrize("seed", [2024, 1, 7, 99, 12345])
+def test_conditioned_shares_read_as_published(seed, figures):
+    df = generate_survey(seed=seed, n=SHIPPED_N, figures=figures)
+    found = realised(df)
+    assert set(found) == set(CONDITIONED)
+    assert found["respondents"] == (222, 222)
+    assert (df["works_in_municipality"] == 2).sum() == SHIPPED_N - 222
+    for key, (count, base) in found.items():
+        figure = figures.figures[key]
+        if figure.precision != "exact":
+            assert published.shown_as_published(count / base, figure), (seed, key, count, base)
+    # Whole percentages exactly as published, on the published number of respondents.
+    assert found["met_any"] == (122, 222)
+    assert [found[k][0] for k in ("direct_contact", "met_both", "reported_formally", "discussed")] == [100, 50, 21, 99]
+    # 'Nothing' stands alone, so it gets what discussing leaves: 23 of 122 (19 %, about 20 %).
+    assert found["did_nothing"] == (23, 122)
+
+
+def test_conditioned_counts_match_the_report_definitions(figures):
+    # realised() computes the figures as the report does (encounters.headline for the encounter figures).
+    df = generate_survey(seed=2024, n=SHIPPED_N, figures=figures)
+    an = df[df["works_in_municipality"] == 1]
+    group = encounters.classify(an)
+    assert group.notna().all()  # every respondent answered an encounter item: base 222
+    met = encounters.met_any(an).astype(bool)
+    assert int(met.sum()) == realised(df)["met_any"][0]
+    assert (group.eq("both_linked").sum(), int(met.sum())) == realised(df)["met_both"]
+
+
+def test_conditioned_draw_stays_heterogeneous_by_sector(figures):
+    frames = [generate_survey(seed=s, n=SHIPPED_N, figures=figures) for s in range(5)]
+    df = pd.concat(frames, ignore_index=True)
+    an = df[df["works_in_municipality"] == 1]
+    met = ((an["met_sexual"] == 1) | (an["met_criminal"] == 1)).fillna(False)
+    rate = met.groupby(an["sector"]).mean()
+    assert rate[8] > rate[2] + 0.3 and rate[3] > rate[6] and rate[7] > rate[2]
+    ext = an.loc[met, "action_reported_externally"].eq(1).groupby(an.loc[met, "sector"]).mean()
+    assert ext[3] > ext[6]  # police report externally more often than health care
+
+
+def test_conditioning_is_reproducible_and_refuses_impossible_figures(figures):
+    a = generate_survey(seed=5, n=SHIPPED_N, figures=figures)
+    b = generate_survey(seed=5, n=SHIPPED_N, figures=figures)
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(ValueError, match="cannot hold 222"):
+        generate_survey(seed=5, n=200, figures=figures)
+    # 81 % discussing and 25 % doing nothing cannot both hold when 'nothing' stands alone.
+    data = figures.model_dump()
+    data["figures"]["did_nothing"].update(value=0.25, precision="percent")
+    impossible = published.PublishedFigures.model_validate(data)
+    with pytest.raises(ValueError, match="did_nothing"):
+        generate_survey(seed=5, n=SHIPPED_N, figures=impossible)
 
 
 def test_registrations(tmp_path):

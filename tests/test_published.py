@@ -1,0 +1,117 @@
+"""The file of REAL published figures and the checks of an edition against it (no build)."""
+
+from __future__ import annotations
+
+import pytest
+
+from exploitation_report import published
+from exploitation_report.errors import InputError
+from exploitation_report.paths import PROJECT_ROOT
+
+FILE = PROJECT_ROOT / "data" / "2024" / "published_figures.yml"
+
+
+def rec(count, base, suppressed=False, **extra):
+    return {"count": count, "base": base, "estimate": count / base, "ci_low": 0.0, "ci_high": 1.0,
+            "suppressed": suppressed, **extra}
+
+
+@pytest.fixture(scope="module")
+def real():
+    return published.load(FILE)
+
+
+def test_file_holds_the_published_figures_with_sources(real):
+    assert real.real is True
+    f = real.figures
+    assert {k: f[k].value for k in ("respondents", "met_any", "direct_contact", "met_both", "reported_formally",
+                                    "discussed", "did_nothing", "zvhg_2022_suspected", "zvhg_2022_confirmed",
+                                    "interviews")} == {
+        "respondents": 222, "met_any": 0.55, "direct_contact": 0.82, "met_both": 0.41, "reported_formally": 0.17,
+        "discussed": 0.81, "did_nothing": 0.20, "zvhg_2022_suspected": 29, "zvhg_2022_confirmed": 3, "interviews": 12}
+    assert f["met_any"].published_as.startswith("ruim de helft") and f["direct_contact"].published_as.startswith(
+        "het merendeel")
+    assert f["estimate_two_years"].published_as.startswith("tientallen en mogelijk zelfs honderden")
+    assert f["criminal_victims_care_housing"].precision == "more_than"
+    assert {fig.source for fig in f.values()} == {"raadsbrief", "press"}
+    assert "09" in real.sources["raadsbrief"].date and "oktober 2024" in real.sources["press"].title_nl
+    # The council letter is the source of the figures it holds.
+    letter = (PROJECT_ROOT.parent / "shared" / "seed" / "raadsbrief-groningen-2024-10-09.txt")
+    if letter.exists():
+        text = letter.read_text(encoding="utf-8")
+        for key in ("met_any", "direct_contact", "met_both"):
+            assert f"{round(100 * f[key].value)}%" in text
+        assert "29 vermoedelijke slachtoffers en 3 vastgestelde" in text
+
+
+def test_file_is_checked(tmp_path):
+    bad = tmp_path / "figures.yml"
+    bad.write_text(FILE.read_text(encoding="utf-8").replace("source: press", "source: newspaper", 1),
+                   encoding="utf-8")
+    with pytest.raises(InputError, match="newspaper"):
+        published.load(bad)
+    bad.write_text(FILE.read_text(encoding="utf-8").replace("value: 0.55", "value: 55", 1), encoding="utf-8")
+    with pytest.raises(InputError, match="between 0 and 1"):
+        published.load(bad)
+
+
+OK = {"survey.met_any": rec(122, 222), "survey.direct_contact": rec(100, 122), "survey.met_both": rec(50, 122),
+      "survey.reported_externally": rec(21, 122),
+      "survey.items.actions": {"options": {"action_nothing": rec(23, 122), "action_discussed": rec(99, 122)}},
+      "survey.criminal_victims_living_care": rec(62, 98), "survey.response": {"analysed": 222},
+      "estimation.any": {"ci_low": 75.0, "ci_high": 370.0, "suppressed": False},
+      "estimation.registered": {"suspected": {"count": 29, "suppressed": False},
+                                "confirmed": {"count": None, "suppressed": True}}}
+
+
+def test_check_reads_each_figure_as_published(real):
+    f = real.figures
+    ok = OK
+    assert all(published.check(figure, ok) is None for figure in f.values())
+    for key in ("met_any", "did_nothing", "criminal_victims_care_housing", "respondents", "estimate_two_years",
+                "zvhg_2022_suspected", "zvhg_2022_confirmed", "interviews"):
+        assert published.check(f[key], ok) is None, key
+    wrong = {"survey.met_any": rec(127, 220), "survey.items.actions": {"options": {"action_nothing": rec(28, 122)}},
+             "survey.criminal_victims_living_care": rec(49, 98), "survey.response": {"analysed": 220},
+             "estimation.any": {"ci_low": 195.0, "ci_high": 845.0, "suppressed": False},
+             "estimation.registered": {"suspected": {"count": 30, "suppressed": False},
+                                       "confirmed": {"count": 3, "suppressed": False}}}
+    for key in ("met_any", "did_nothing", "criminal_victims_care_housing", "respondents", "estimate_two_years",
+                "zvhg_2022_suspected", "zvhg_2022_confirmed"):
+        assert published.check(f[key], wrong), key
+    assert "suppressed" in published.check(f["met_any"], {"survey.met_any": rec(122, 222, suppressed=True)})
+
+
+def test_shares_as_published_at_the_edges(real):
+    f = real.figures
+    assert published.shown_as_published(0.5495, f["met_any"]) and not published.shown_as_published(0.5449, f["met_any"])
+    assert published.shown_as_published(0.176, f["did_nothing"])
+    assert not published.shown_as_published(0.174, f["did_nothing"])
+    # "More than half" as the reader sees it: 50.3 % prints as 50 %.
+    assert not published.shown_as_published(0.503, f["criminal_victims_care_housing"])
+    assert published.shown_as_published(0.506, f["criminal_victims_care_housing"])
+
+
+def test_count_for_prints_the_published_percentage():
+    assert published.count_for(0.55, 222) == 122  # 54.95 % prints as 55 %
+    assert published.count_for(0.82, 122) == 100
+    assert published.count_for(0.41, 122) == 50
+    for share in (0.17, 0.81, 0.2, 0.5):
+        for base in (100, 122, 197, 222):  # from 100 on, every whole percentage has a count
+            assert round(100 * published.count_for(share, base) / base) == round(100 * share)
+    with pytest.raises(ValueError, match="no count of 50 prints as 17%"):
+        published.count_for(0.17, 50)  # 8 of 50 is 16 %, 9 of 50 is 18 %
+
+
+def test_appendix_lists_every_figure_with_source_and_this_edition(real):
+    table = published.appendix_table(real, OK)
+    assert list(table["Cijfer"]) == [f.label for f in real.figures.values()]
+    row = table.set_index("Cijfer").loc[real.figures["met_any"].label]
+    assert (row["Gepubliceerd"], row["Deze editie"]) == ("ruim de helft (55%)", "55% (122 van 222)")
+    assert row["Bron"] == real.sources["raadsbrief"].title_nl
+    shown = dict(zip(table["Cijfer"], table["Deze editie"]))
+    assert shown[real.figures["interviews"].label] == "niet in de gegevens"
+    assert shown[real.figures["zvhg_2022_confirmed"].label] == "niet gepubliceerd (klein aantal)"
+    assert shown[real.figures["estimate_two_years"].label] == "tientallen tot honderden (75–370)"
+    text = published.methods_paragraph(real, "@sec-x")
+    assert "@sec-x" in text and "synthetische" in text.lower() and real.sources["raadsbrief"].title_nl in text
