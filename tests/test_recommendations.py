@@ -85,5 +85,12 @@ def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval
     assert "hoogstens 63" in text and "opgave" in text
     close = rc.conclusions_markdown(p, h, est, reg, assessed, rules, {"period": {"ci_low": 0.8, "registered_sum": 245}})
     assert "opgave" not in close and "opgave" not in rc.conclusions_markdown(p, h, est, reg, assessed, rules)
-    summary = rc.summary_markdown(p, h, est, reg, assessed)
+    summary = rc.summary_markdown(p, h, est, reg, assessed, synthetic=True)
     assert "synthetische gegevens" in summary and "in 2022–2023 in aanraking" in summary
+    # The summary states what the estimate rests on, with the figure at factor 1.
+    assert "0,5 keer zo vaak slachtoffers" in summary and "dan gaat het om 730" in summary
+    # Synthetic status comes from the edition (inputs included), not from the parameters alone.
+    marked_by_inputs = rc.summary_markdown(SimpleNamespace(reference_period=p.reference_period, synthetic=False),
+                                           h, est, reg, assessed, synthetic=True)
+    assert "synthetische gegevens" in marked_by_inputs
+    assert "synthetische gegevens" not in rc.summary_markdown(p, h, est, reg, assessed, synthetic=False)
