@@ -1,0 +1,131 @@
+"""Input text is literal in every edition: no HTML, Markdown, shortcode, cross-reference or Typst
+markup from a parameter file or a codebook is ever interpreted, and no text makes the renderer
+read a file (issue 10, items 1 and 2).
+
+A corpus of payloads goes through the parameters' texts (title, subtitle, organisation,
+period label, population source) and a codebook answer label (a sector, shown in tables);
+the edition is then read as a browser and a PDF reader would.
+"""
+
+import shutil
+import subprocess
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from exploitation_report import build as build_mod
+from exploitation_report.markdown import literal
+from exploitation_report.paths import PROJECT_ROOT
+from exploitation_report.render.builtin import pandoc_path
+
+SECRET = "SECRET-FILE-CONTENT-7f3a"
+PAYLOADS = {
+    "html": "<script>alert(5)</script><img src=x onerror=alert(6)><b>vet</b><br>",
+    "markdown": "**vet** _schuin_ [link](http://example.org) `code` <http://example.org> ![](x.png)",
+    "shortcode": "{{< pagebreak >}} {{< var title >}} {{< meta title >}}",
+    "crossref": "zie @fig-x en @tbl-y en [@sec-methode]",
+    "typst": "#set page(fill: red) #let x = 1 $x^2$ #{ panic(\"boem\") } \\",
+    "long": "Overijsselsewegpublieksbaliemedewerkersondersteuningsprogramma" * 3,
+}
+
+
+def include_payload(secret_file: Path) -> str:
+    # A subtitle spanning lines with an include of a readable file on a line of its own.
+    return f"eerste regel\n{{{{< include {secret_file} >}}}}\n{{{{< include ../../../{secret_file.name} >}}}}\nslot"
+
+
+def test_literal_text_reads_back_as_itself_in_pandoc():
+    """Each payload, escaped, is one paragraph of plain text for pandoc: nothing is interpreted."""
+    source = "\n\n".join(literal(p) for p in PAYLOADS.values())
+    plain = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "plain", "--wrap=none"], input=source,
+                           capture_output=True, text=True, check=True).stdout
+    assert plain.split("\n\n") == [p for p in PAYLOADS.values()] or plain.strip().split("\n\n") == list(PAYLOADS.values())
+    html = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "html"], input=source,
+                          capture_output=True, text=True, check=True).stdout
+    for tag in ("<script", "<img", "<b>", "<strong", "<em", "<a ", "<code", "<span class=\"math"):
+        assert tag not in html
+    typ = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "typst"], input=source,
+                         capture_output=True, text=True, check=True).stdout
+    assert "#set page" not in typ.replace("\\#set page", "") and "#let" not in typ.replace("\\#let", "")
+    assert "@fig-x" not in typ.replace("\\@fig-x", "")
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text, self._skip = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._skip += tag in ("style",)
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style",)
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def quarto_available() -> bool:
+    from exploitation_report.render.quarto import find_quarto
+
+    return find_quarto() is not None
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("engine", ["builtin", pytest.param("quarto", marks=pytest.mark.skipif(
+    not quarto_available(), reason="no quarto on PATH or in $QUARTO_PATH: the Quarto engine cannot be checked here"))])
+def test_hostile_input_text_reaches_both_formats_as_literal_text(tmp_path, monkeypatch, request, engine):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    params = yaml.safe_load((PROJECT_ROOT / "params" / "2024.yml").read_text(encoding="utf-8"))
+    params["title"] = "Titel " + PAYLOADS["html"]
+    params["subtitle"] = include_payload(secret)
+    params["organisation"] = PAYLOADS["markdown"] + " " + PAYLOADS["shortcode"]
+    params["reference_period"]["label"] = "2022–2023 " + PAYLOADS["crossref"]
+    params["population"]["source"] = PAYLOADS["typst"] + " " + PAYLOADS["long"]
+    codebook = yaml.safe_load((PROJECT_ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
+    sector_label = "Onderwijs <i>x</i> *y* @tbl-z #strong[t] $1$"
+    codebook["variables"]["sector"]["codes"][2] = sector_label
+    (tmp_path / "codebook.yml").write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False),
+                                           encoding="utf-8")
+    params["inputs"] = {k: (str(PROJECT_ROOT / v) if v else v) for k, v in params["inputs"].items()}
+    params["inputs"]["codebook"] = str(tmp_path / "codebook.yml")
+    # Inside the project (the provenance names the parameter file relative to it), in the ignored _build/.
+    folder = Path(tempfile.mkdtemp(prefix="literal-inputs-", dir=PROJECT_ROOT / "_build"))
+    request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+    params_file = folder / "2024.yml"
+    params_file.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    monkeypatch.setattr(build_mod, "params_path", lambda year: folder / f"{year}.yml")
+
+    result = build_mod.build(2024, engine=engine, output_root=tmp_path / "_output", build_root=tmp_path / "_build")
+
+    html = result.files["html"].read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(html)
+    text = " ".join(" ".join(page.text).split())
+    pdf = squash(" ".join(page.extract_text() or "" for page in PdfReader(result.files["pdf"]).pages))
+    # No file was read through a text field.
+    assert SECRET not in html and SECRET not in pdf
+    # No element or attribute came from an input.
+    assert not [t for t, a in page.tags if t in ("script", "img") and (a.get("src") == "x" or t == "script"
+                                                                       and "alert" in html)]
+    assert not any("onerror" in attrs for _, attrs in page.tags)
+    assert not any(attrs.get("href") == "http://example.org" for _, attrs in page.tags)
+    assert not [t for t, _ in page.tags if t == "i"]
+    # The texts are there, literally, in the HTML ...
+    for shown in ("<script>alert(5)</script>", "**vet** _schuin_ [link](http://example.org)",
+                  "{{< pagebreak >}}", "@fig-x", "#set page(fill: red)", "$x^2$", "<i>x</i> *y* @tbl-z"):
+        assert shown in text, shown
+    # ... and in the PDF (text extraction breaks lines anywhere: compared without whitespace).
+    for shown in ("Titel<script>alert(5)</script>", "@fig-xen@tbl-y", "#set", "$x^2$", "**vet**"):
+        assert squash(shown) in pdf, shown
