@@ -3,7 +3,8 @@ markup from a parameter file or a codebook is ever interpreted, and no text make
 read a file (issue 10, items 1 and 2).
 
 A corpus of payloads goes through the parameters' texts (title, subtitle, organisation,
-period label, population source) and a codebook answer label (a sector, shown in tables);
+period label, population source) and every text of the codebook (questions, answer and
+option labels);
 the edition is then read as a browser and a PDF reader would.
 """
 
@@ -32,6 +33,23 @@ PAYLOADS = {
     "typst": "#set page(fill: red) #let x = 1 $x^2$ #{ panic(\"boem\") } \\",
     "long": "Overijsselsewegpublieksbaliemedewerkersondersteuningsprogramma" * 3,
 }
+
+
+# Appended to every text of the codebook (questions, answer and option labels, group labels).
+LABEL_SUFFIX = " <b>v</b> *s* @fig-q #z $w$ {{< meta title >}}"
+
+
+def poisoned_codebook() -> dict:
+    codebook = yaml.safe_load((PROJECT_ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
+    for item in [*codebook["groups"].values(), *codebook["variables"].values()]:
+        for key in ("label", "question"):
+            if key in item:
+                item[key] += LABEL_SUFFIX
+        for key in ("codes", "members"):
+            for code in item.get(key) or {}:
+                item[key][code] += LABEL_SUFFIX
+    codebook["variables"]["sector"]["codes"][2] = "Onderwijs <i>x</i> *y* @tbl-z #strong[t] $1$"
+    return codebook
 
 
 def include_payload(secret_file: Path) -> str:
@@ -94,9 +112,7 @@ def test_hostile_input_text_reaches_both_formats_as_literal_text(tmp_path, monke
     params["organisation"] = PAYLOADS["markdown"] + " " + PAYLOADS["shortcode"]
     params["reference_period"]["label"] = "2022–2023 " + PAYLOADS["crossref"]
     params["population"]["source"] = PAYLOADS["typst"] + " " + PAYLOADS["long"]
-    codebook = yaml.safe_load((PROJECT_ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
-    sector_label = "Onderwijs <i>x</i> *y* @tbl-z #strong[t] $1$"
-    codebook["variables"]["sector"]["codes"][2] = sector_label
+    codebook = poisoned_codebook()
     (tmp_path / "codebook.yml").write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False),
                                            encoding="utf-8")
     params["inputs"] = {k: (str(PROJECT_ROOT / v) if v else v) for k, v in params["inputs"].items()}
@@ -135,10 +151,11 @@ def check_html(html: str) -> None:
     assert not any("onerror" in attrs for _, attrs in page.tags)
     assert not any(tag == "img" and attrs.get("src") in ("x", "x.png") for tag, attrs in page.tags)
     for markup in ("<script>alert(5)", "<b>vet</b>", "<strong>vet</strong>", "<em>schuin</em>", "<i>x</i>",
-                   "<em>y</em>", 'href="http://example.org"', "<code>code</code>"):
+                   "<em>y</em>", 'href="http://example.org"', "<code>code</code>", "<b>v</b>", "<em>s</em>",
+                   'class="math'):
         assert markup not in html, markup
     text = " ".join("".join(page.text).split())   # pandoc puts line breaks between blocks
     for shown in ("<script>alert(5)</script>", "**vet** _schuin_ [link](http://example.org)",
                   "{{< pagebreak >}}", "{{< include ", "@fig-x", "#set page(fill: red)", "$x^2$",
-                  "<i>x</i> *y* @tbl-z"):
+                  "<i>x</i> *y* @tbl-z", LABEL_SUFFIX.strip()):
         assert shown in text, shown
