@@ -14,6 +14,7 @@ import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from pypdf import PdfReader
@@ -71,6 +72,70 @@ def test_literal_text_reads_back_as_itself_in_pandoc():
                          capture_output=True, text=True, check=True).stdout
     for markup in ("#set page", "#let", "@fig-x", "$x^2$", "#{"):
         assert markup not in typ.replace("\\" + markup[0], ""), markup   # only escaped
+
+
+def poisoned_yaml(source: Path, target: Path, keys: set[str]) -> Path:
+    """A copy of a YAML input with LABEL_SUFFIX appended to every string under one of `keys`."""
+    def walk(node):
+        if isinstance(node, dict):
+            return {k: (v + LABEL_SUFFIX if k in keys and isinstance(v, str) else walk(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    data = walk(yaml.safe_load(source.read_text(encoding="utf-8")))
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def read_as_html(markdown: str) -> tuple[str, str]:
+    """The HTML pandoc makes of some Markdown, and its plain text."""
+    def run(to):
+        return subprocess.run([pandoc_path(), "--from", "markdown", "--to", to, "--wrap=none"], input=markdown,
+                              capture_output=True, text=True, check=True).stdout
+    return run("html"), " ".join(run("plain").split())
+
+
+def assert_suffix_literal(markdown: str, times: int) -> None:
+    html, plain = read_as_html(markdown)
+    for markup in ("<b>v</b>", "<em>s</em>", 'class="math', "citation"):
+        assert markup not in html, markup
+    assert "{{<" not in markdown.replace("\\{[]{}\\{", "")
+    assert plain.count(LABEL_SUFFIX.strip()) == times
+
+
+def test_rule_and_context_files_are_literal(tmp_path):
+    from types import SimpleNamespace
+
+    from exploitation_report import recommendations as rc, registrations as reg
+    from exploitation_report.estimation import Ladder
+    from exploitation_report.paths import REPORT_DIR
+
+    rules = rc.load_recommendations(poisoned_yaml(REPORT_DIR / "recommendations.yml", tmp_path / "rules.yml",
+                                                  {"title", "rationale", "label", "source"}))
+    record = {"count": 60, "base": 100, "estimate": 0.6, "ci_low": 0.5, "ci_high": 0.7, "ci_level": 0.95,
+              "suppressed": False}
+    assessed = [rc.assess(r, {i.key: record for i in r.indicators}) for r in rules.recommendations]
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023" + LABEL_SUFFIX), synthetic=False)
+    est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95}
+    conclusions = rc.conclusions_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"count": 29}},
+                                          assessed, rules)
+    texts = 2 + 1 + sum(2 + len(r.indicators) for r in rules.recommendations)   # period twice, source
+    assert_suffix_literal(conclusions, texts)
+    summary = rc.summary_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"count": 29}}, assessed)
+    assert_suffix_literal(summary, 2 + len(rules.recommendations))
+
+    context = reg.load_context(poisoned_yaml(REPORT_DIR / "context.yml", tmp_path / "context.yml",
+                                             {"label", "scope", "finding", "citation"}))
+    registrations = pd.DataFrame([("ZVHG", 2022, "any", "suspected", 20, 0, "x"),
+                                  ("ZVHG", 2022, "any", "confirmed", 0, 0, "x")],
+                                 columns=["source", "year", "form", "status", "count", "synthetic", "source_note"])
+    by_year = {2022: reg.summary(registrations, 2022, 5)}
+    ladder = Ladder("any", 150.0, 80.0, 80.0, 100.0, 140.0, 50.0, 200.0, 0.95)
+    record = reg.dark_number_record(ladder, by_year, by_year[2022], [2023])
+    text = reg.comparison_text(by_year[2022], by_year, record, context, literal("2022–2023" + LABEL_SUFFIX), "@tbl-x")
+    sources = context.national_dark_number.sources
+    assert_suffix_literal(text.replace("@tbl-x", "tabel"), 2 + 1 + 1 + 2 * len(sources))
 
 
 class _Page(HTMLParser):
