@@ -1,10 +1,16 @@
 """Unit tests of the build's own steps (the whole build is in test_build_e2e.py)."""
 
+import errno
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from exploitation_report import build as build_mod
+from exploitation_report.errors import InputError
 from exploitation_report.params import Inputs
 
 
@@ -49,3 +55,148 @@ def test_every_input_has_a_dutch_name_in_the_appendix():
     for label in build_mod.INPUT_LABELS.values():
         assert f"| {label} |" in text
     assert "synthetisch" in text and build_mod.ENGINE_LABELS["builtin"] in text
+
+
+# --------------------------------------------------------------------------- one build per edition at a time
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from exploitation_report.build import edition_lock
+with edition_lock(Path(sys.argv[1]), int(sys.argv[2])):
+    print("locked", flush=True)
+    sys.stdin.readline()   # hold the lock until the test says so
+"""
+
+
+def hold_lock(build_root: Path, year: int) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(build_root), str(year)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def release(proc: subprocess.Popen) -> None:
+    proc.communicate("\n", timeout=30)
+    assert proc.returncode == 0
+
+
+def test_a_second_build_of_the_same_edition_refuses_and_other_editions_run_on(tmp_path):
+    first = hold_lock(tmp_path, 2024)
+    try:
+        # Another process, same edition: refused with the holder's pid.
+        second = subprocess.run([sys.executable, "-c", HOLD_LOCK, str(tmp_path), "2024"], input="\n",
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0
+        assert f"another build of 2024 is running, pid {first.pid}" in second.stderr
+        # Another edition at the same time: both hold their lock side by side.
+        other = hold_lock(tmp_path, 2025)
+        release(other)
+    finally:
+        release(first)
+    # Released (also when a holder is killed: the kernel drops flock locks): the edition can be built again.
+    release(hold_lock(tmp_path, 2024))
+
+
+def test_build_refuses_before_any_work_while_the_edition_is_locked(tmp_path, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("no work may start while another build holds the edition")
+
+    monkeypatch.setattr(build_mod, "load_inputs", never)
+    monkeypatch.setattr(build_mod, "recover", never)
+    holder = hold_lock(tmp_path / "_build", 2024)
+    try:
+        with pytest.raises(build_mod.BuildError) as err:
+            build_mod.build(2024, engine="builtin", output_root=tmp_path / "_output", build_root=tmp_path / "_build")
+    finally:
+        release(holder)
+    assert str(err.value).startswith(f"another build of 2024 is running, pid {holder.pid}")
+    assert "\n" not in str(err.value)
+
+
+# --------------------------------------------------------------------------- interrupted builds, full disks
+
+
+def stop_after_recovery(monkeypatch):
+    """Make build() stop right after its clean-up, as an input error would."""
+    def stop(params):
+        raise InputError.single("survey.csv", "a stop here (test)")
+
+    monkeypatch.setattr(build_mod, "load_inputs", stop)
+
+
+def test_next_build_removes_what_an_interrupted_build_left(tmp_path, monkeypatch):
+    out = tmp_path / "_output"
+    edition(out / "2024", "previous")
+    edition(out / ".2024.staging", "half")
+    edition(out / ".2024.old", "older")
+    edition(out / ".2023.staging", "another edition's, maybe running")
+    stop_after_recovery(monkeypatch)
+    with pytest.raises(InputError):
+        build_mod.build(2024, engine="builtin", output_root=out, build_root=tmp_path / "_build")
+    assert sorted(p.name for p in out.iterdir()) == [".2023.staging", "2024"]
+    assert (out / "2024" / "report.html").read_text(encoding="utf-8") == "previous"
+
+
+def test_a_kill_between_the_two_renames_gets_the_previous_edition_back(tmp_path):
+    # Killed after `2024` became `.2024.old` and before the staging folder took its place.
+    edition(tmp_path / ".2024.old", "previous")
+    edition(tmp_path / ".2024.staging", "new, unfinished")
+    build_mod.recover(tmp_path, 2024)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024"]
+    assert (tmp_path / "2024" / "report.html").read_text(encoding="utf-8") == "previous"
+
+
+@pytest.mark.parametrize("code,words", [(errno.ENOSPC, "the disk is full"),
+                                        (errno.EACCES, "no permission to write there"),
+                                        (errno.EROFS, "read-only")])
+def test_an_unwritable_or_full_output_folder_gives_one_line_and_keeps_the_edition(tmp_path, monkeypatch, code, words):
+    out = tmp_path / "_output"
+    edition(out / "2024", "previous")
+    edition(out / ".2024.old", "older")   # so the clean-up must write too
+    rmtree = shutil.rmtree
+
+    def failing_rmtree(path, *args, **kwargs):
+        if Path(path) == out / ".2024.old":
+            raise OSError(code, os.strerror(code), str(path))
+        return rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", failing_rmtree)
+    stop_after_recovery(monkeypatch)
+    with pytest.raises(build_mod.BuildError) as err:
+        build_mod.build(2024, engine="builtin", output_root=out, build_root=tmp_path / "_build")
+    message = str(err.value)
+    assert "\n" not in message and str(out / ".2024.old") in message and words in message
+    assert (out / "2024" / "report.html").read_text(encoding="utf-8") == "previous"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders; the EACCES case is simulated above")
+def test_a_read_only_output_folder_gives_one_line(tmp_path):
+    out = tmp_path / "_output"
+    edition(out / "2024", "previous")
+    edition(out / ".2024.staging", "half")
+    out.chmod(0o555)
+    try:
+        with pytest.raises(build_mod.BuildError, match="no permission to write there"):
+            build_mod.build(2024, engine="builtin", output_root=out, build_root=tmp_path / "_build")
+    finally:
+        out.chmod(0o755)
+    assert (out / "2024" / "report.html").read_text(encoding="utf-8") == "previous"
+
+
+def test_cli_prints_one_line_for_a_full_disk(monkeypatch):
+    from typer.testing import CliRunner
+
+    from exploitation_report.cli import app
+
+    def full(*args, **kwargs):
+        exc = OSError(errno.ENOSPC, "No space left on device", "_output/.2024.staging/report.pdf")
+        raise build_mod.BuildError(build_mod.os_reason(exc, 2024))
+
+    monkeypatch.setattr(build_mod, "build", full)
+    result = CliRunner().invoke(app, ["build", "2024", "--engine", "builtin"])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == ["Error: building 2024 failed at _output/.2024.staging/report.pdf: the disk is full; the "
+                     "previous edition (if any) is unchanged (free space or fix the folder's permissions, then "
+                     "build again)"]

@@ -134,3 +134,47 @@ def test_every_published_figure_reads_as_published(edition):
                      published.shown_in_edition(figure, figures)):
             assert text in html, text
     assert squash("Bijlage E Gepubliceerde cijfers") in pdf
+
+
+def test_full_disk_while_rendering_gives_one_line_and_keeps_the_edition(edition, monkeypatch):
+    import errno
+
+    import exploitation_report.render as render_mod
+
+    root, result = edition
+    before = {p.name: p.read_bytes() for p in result.output_dir.iterdir() if p.is_file()}
+
+    def full_disk(build_dir, out_dir, engine="auto"):
+        (out_dir / "report.html").write_text("half", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device", str(out_dir / "report.pdf"))
+
+    monkeypatch.setattr(render_mod, "render", full_disk)
+    with pytest.raises(BuildError) as err:
+        build(2024, engine="builtin", output_root=root / "_output", build_root=root / "_build")
+    message = str(err.value)
+    assert "\n" not in message and "the disk is full" in message and ".2024.staging/report.pdf" in message
+    assert {p.name: p.read_bytes() for p in result.output_dir.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in (root / "_output").iterdir()) == ["2024"]
+
+
+def test_methode_states_the_disclosure_rules_and_no_small_group_is_all_or_none(edition):
+    from exploitation_report.suppression import all_or_none_base
+
+    _, result = edition
+    html = html_text(result.output_dir / "report.html")
+    assert "binnen één rij, kolom of totaal samen zijn nooit 1 tot en met 4 personen" in html
+    assert "Een aandeel van 0% of 100% zegt iets over ieder lid van een groep" in html
+    assert f"alleen gepubliceerd voor groepen van ten minste {all_or_none_base(5)} personen" in html
+    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
+    exact = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            if {"estimate", "base", "count"} <= set(value) and value.get("estimate") in (0, 1):
+                if value["base"] is not None and value["base"] < all_or_none_base(5):
+                    exact.append((path, value["count"], value["base"]))
+            for key, child in value.items():
+                walk(child, f"{path}.{key}")
+
+    walk(figures, "figures")
+    assert exact == []

@@ -11,7 +11,9 @@ SHIPPED = PROJECT_ROOT / "params" / "2024.yml"
 
 
 def write(tmp_path: Path, data) -> Path:
+    """Write parameters as the 2030 edition (the year matches the file name)."""
     path = tmp_path / "2030.yml"
+    data = {**data, "year": 2030}
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -149,3 +151,28 @@ def test_override_may_set_an_optional_key_absent_from_the_file(tmp_path):
     assert problem_keys(err.value) == {"inputs.linkd_registrations"}
     with pytest.raises(InputError, match="year"):
         load_params(path, ["year.month=3"])
+
+
+def test_year_must_match_the_file_name(tmp_path):
+    # The shipped parameters (year: 2024) saved as params/2091.yml, as in shared/cases/publishing.
+    path = tmp_path / "2091.yml"
+    path.write_text(SHIPPED.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_params(path)
+    (problem,) = err.value.problems
+    assert problem.file.endswith("2091.yml") and problem.column == "year" and problem.found == "2024"
+    assert "2091" in problem.expected
+    assert str(err.value).startswith(f"{path}, key 'year': expected year: 2091")
+    # A file named otherwise (not a year) is not an edition's file and is not checked.
+    other = tmp_path / "variant.yml"
+    other.write_text(SHIPPED.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_params(other).year == 2024
+
+
+@pytest.mark.parametrize("override", ["year=2023", "year=2024", {"year": 2023}])
+def test_an_override_cannot_change_the_year(override):
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [override] if isinstance(override, str) else override)
+    (problem,) = err.value.problems
+    assert problem.column == "year" and "no override of 'year'" in problem.expected
+    assert "2024.yml" in problem.expected and "year=" in problem.found

@@ -8,8 +8,8 @@ repeating the module's own logic.
 import numpy as np
 import pytest
 
-from exploitation_report.suppression import (Shown, is_small, protect, published, share_is_disclosive, small_count,
-                                             suppress_record)
+from exploitation_report.suppression import (Shown, all_or_none_base, is_small, protect, published, share_is_disclosive,
+                                             small_count, suppress_record)
 
 
 def computable(cell_vector, shown, hidden) -> bool:
@@ -145,3 +145,88 @@ def test_a_hidden_base_takes_the_share_and_the_base_along():
 @pytest.mark.parametrize("n,expected", [(None, None), (0, 0), (3, None), (5, 5)])
 def test_small_count(n, expected):
     assert small_count(n, 5) == expected
+
+
+# --------------------------------------------------------------------------- groups of hidden cells (issue 10)
+
+
+def frequency_table(values, threshold):
+    shown = [Shown(i, (i,)) for i in range(len(values))] + [Shown("total", tuple(range(len(values))), cost=np.inf,
+                                                                  group=True)]
+    return shown, protect(values, shown, threshold)
+
+
+def hidden_sum_is_known_and_small(values, shown, hidden, threshold) -> bool:
+    """What a reader gets as 'total minus the shown cells', when that is 1 .. threshold - 1."""
+    cells = [i for i in range(len(values)) if i in hidden]
+    together = sum(values[i] for i in cells)
+    return computable(unit(len(values), *cells), shown, hidden) and 0 < together < threshold
+
+
+def test_cells_hidden_in_one_row_together_hold_at_least_the_threshold():
+    # The issue's table: 96 respondents, two small cells (1 and 2); each alone is safe once
+    # both are hidden, but 96 minus the shown cells gives 3 for the pair.
+    values = [60, 1, 2, 20, 13]
+    shown, hidden = frequency_table(values, 5)
+    assert {1, 2} <= hidden and "total" not in hidden
+    assert not hidden_sum_is_known_and_small(values, shown, hidden, 5)
+    assert sum(values[i] for i in hidden if i != "total") >= 5
+    # The next smallest cell is the one added, and only one.
+    assert hidden == {1, 2, 4}
+
+
+def test_hidden_cells_are_extended_until_their_sum_is_safe():
+    values = [50, 1, 1, 1, 1, 40]   # four small cells: 4 together, still small
+    shown, hidden = frequency_table(values, 5)
+    assert {1, 2, 3, 4} <= hidden and len(hidden) == 5
+    assert not hidden_sum_is_known_and_small(values, shown, hidden, 5)
+
+
+def test_pair_that_reaches_the_threshold_needs_nothing_more():
+    values = [60, 2, 3, 31]
+    assert frequency_table(values, 5)[1] == {1, 2}
+
+
+def test_hidden_cells_per_row_of_a_cross_table():
+    # Two rows with row totals and a grand total: in row 0 two small cells (1 + 1), the row
+    # total minus the shown cell gives their sum unless a third figure of the row goes too.
+    cells = [1, 1, 30, 20, 25, 30]   # rows of three
+    shown = [Shown(("cell", i), (i,)) for i in range(6)]
+    shown += [Shown(("row", r), tuple(range(3 * r, 3 * r + 3)), cost=np.inf, group=True) for r in range(2)]
+    hidden = protect(cells, shown, 5)
+    row0 = [i for i in range(3) if ("cell", i) in hidden]
+    assert row0 == [0, 1, 2] or ("row", 0) in hidden
+    assert not computable(unit(6, 0, 1), shown, hidden)
+
+
+@pytest.mark.parametrize("count,base,disclosive", [(11, 11, True), (0, 11, True), (0, 19, True), (19, 19, True),
+                                                   (20, 20, False), (0, 20, False), (6, 12, False)])
+def test_shares_of_none_or_all_in_small_groups_are_not_published(count, base, disclosive):
+    # ALL_OR_NONE x threshold = 20: "all 11 in the sector met a victim" says something about each of them.
+    assert all_or_none_base(5) == 20
+    assert share_is_disclosive(count, base, 5) is disclosive
+    rec = {"count": count, "base": base, "estimate": count / base, "ci_low": 0.0, "ci_high": 1.0, "ci_level": 0.95}
+    assert published(suppress_record(rec, 5)) is not disclosive
+
+
+def test_a_sector_where_everyone_met_a_victim_is_not_published_nor_computable():
+    # Per sector (yes, no); shown: each sector's yes count and base, and the totals.
+    # Sector 0: all 11 met a victim (no = 0). Sector 1: 30 of 60.
+    cells = [11, 0, 30, 30]
+    shown = [Shown("yes0", (0,)), Shown("base0", (0, 1), group=True), Shown("yes1", (2,)),
+             Shown("base1", (2, 3), group=True), Shown("yes", (0, 2), cost=np.inf),
+             Shown("base", (0, 1, 2, 3), cost=np.inf, group=True)]
+    hidden = protect(cells, shown, 5)
+    assert not computable(unit(4, 1), shown, hidden)   # "none of the 11 did not" is not computable
+    assert not computable(unit(4, 0), shown, hidden) or "base0" in hidden
+    # A large group may show 100 %: the same table with 40 in sector 0 hides nothing.
+    assert protect([40, 0, 30, 30], shown, 5) == set()
+
+
+def test_distribution_of_a_small_group_with_an_empty_answer_hides_it():
+    # 12 answered; nobody chose the third answer: "none of them" is about every member.
+    values = [7, 5, 0]
+    shown, hidden = frequency_table(values, 5)
+    assert not computable(unit(3, 2), shown, hidden)
+    values = [27, 25, 0]                                       # 52 answered: 0 % may be shown
+    assert frequency_table(values, 5)[1] == set()

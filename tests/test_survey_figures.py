@@ -60,3 +60,17 @@ def test_group_panels_one_panel_per_measure_with_x_for_hidden():
     assert len(fig.axes) == 2
     assert [t.get_text() for t in fig.axes[0].texts] == ["x"]
     assert [ax.get_title() for ax in fig.axes] == ["Seksueel", "Crimineel"]
+
+
+def test_figure_labels_from_inputs_are_not_mathtext():
+    # A codebook label with '$' prints as written; as mathtext this one would not even draw.
+    import matplotlib.pyplot as plt
+
+    from exploitation_report.present import set_theme
+
+    set_theme()
+    fig, ax = plt.subplots()
+    label = ax.set_title(r"Kosten in $\frac$ per $x^2$")
+    fig.canvas.draw()                       # mathtext would raise a ValueError on '\frac'
+    assert label._preprocess_math(label.get_text()) == (r"Kosten in $\frac$ per $x^2$", False)
+    plt.close(fig)

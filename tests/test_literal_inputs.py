@@ -1,0 +1,212 @@
+"""Input text is literal in every edition: no HTML, Markdown, shortcode, cross-reference or Typst
+markup from a parameter file or a codebook is ever interpreted, and no text makes the renderer
+read a file (issue 10, items 1 and 2).
+
+A corpus of payloads goes through the parameters' texts (title, subtitle, organisation,
+period label, population source) and every text of the codebook (questions, answer and
+option labels);
+the edition is then read as a browser and a PDF reader would.
+"""
+
+import shutil
+import subprocess
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from pypdf import PdfReader
+from report_text import squash
+
+from exploitation_report import build as build_mod
+from exploitation_report.markdown import literal
+from exploitation_report.paths import PROJECT_ROOT
+from exploitation_report.render.builtin import pandoc_path
+
+SECRET = "SECRET-FILE-CONTENT-7f3a"
+PAYLOADS = {
+    "html": "<script>alert(5)</script><img src=x onerror=alert(6)><b>vet</b><br>",
+    "markdown": "**vet** _schuin_ [link](http://example.org) `code` <http://example.org> ![](x.png)",
+    "shortcode": "{{< pagebreak >}} {{< var title >}} {{< meta title >}}",
+    "crossref": "zie @fig-x en @tbl-y en [@sec-methode]",
+    "typst": "#set page(fill: red) #let x = 1 $x^2$ #{ panic(\"boem\") } \\",
+    "long": "Overijsselsewegpublieksbaliemedewerkersondersteuningsprogramma" * 3,
+}
+
+
+# Appended to every text of the codebook (questions, answer and option labels, group labels).
+LABEL_SUFFIX = " <b>v</b> *s* @fig-q #z $w$ {{< meta title >}}"
+
+
+def poisoned_codebook() -> dict:
+    codebook = yaml.safe_load((PROJECT_ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
+    for item in [*codebook["groups"].values(), *codebook["variables"].values()]:
+        for key in ("label", "question"):
+            if key in item:
+                item[key] += LABEL_SUFFIX
+        for key in ("codes", "members"):
+            for code in item.get(key) or {}:
+                item[key][code] += LABEL_SUFFIX
+    codebook["variables"]["sector"]["codes"][2] = "Onderwijs <i>x</i> *y* @tbl-z #strong[t] $1$"
+    return codebook
+
+
+def include_payload(secret_file: Path) -> str:
+    # A subtitle spanning lines with an include of a readable file on a line of its own.
+    return f"eerste regel\n{{{{< include {secret_file} >}}}}\n{{{{< include ../../../{secret_file.name} >}}}}\nslot"
+
+
+def test_literal_text_reads_back_as_itself_in_pandoc():
+    """Each payload, escaped, is one paragraph of plain text for pandoc: nothing is interpreted."""
+    source = "\n\n".join(literal(p) for p in PAYLOADS.values())
+    plain = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "plain", "--wrap=none"], input=source,
+                           capture_output=True, text=True, check=True).stdout
+    assert plain.strip().split("\n\n") == list(PAYLOADS.values())
+    html = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "html"], input=source,
+                          capture_output=True, text=True, check=True).stdout
+    for tag in ("<script", "<img", "<b>", "<strong", "<em", "<a ", "<code", "<span class=\"math"):
+        assert tag not in html
+    typ = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "typst"], input=source,
+                         capture_output=True, text=True, check=True).stdout
+    for markup in ("#set page", "#let", "@fig-x", "$x^2$", "#{"):
+        assert markup not in typ.replace("\\" + markup[0], ""), markup   # only escaped
+
+
+def poisoned_yaml(source: Path, target: Path, keys: set[str]) -> Path:
+    """A copy of a YAML input with LABEL_SUFFIX appended to every string under one of `keys`."""
+    def walk(node):
+        if isinstance(node, dict):
+            return {k: (v + LABEL_SUFFIX if k in keys and isinstance(v, str) else walk(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    data = walk(yaml.safe_load(source.read_text(encoding="utf-8")))
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def read_as_html(markdown: str) -> tuple[str, str]:
+    """The HTML pandoc makes of some Markdown, and its plain text."""
+    def run(to):
+        return subprocess.run([pandoc_path(), "--from", "markdown", "--to", to, "--wrap=none"], input=markdown,
+                              capture_output=True, text=True, check=True).stdout
+    return run("html"), " ".join(run("plain").split())
+
+
+def assert_suffix_literal(markdown: str, times: int) -> None:
+    html, plain = read_as_html(markdown)
+    for markup in ("<b>v</b>", "<em>s</em>", 'class="math', "citation"):
+        assert markup not in html, markup
+    assert "{{<" not in markdown.replace("\\{[]{}\\{", "")
+    assert plain.count(LABEL_SUFFIX.strip()) == times
+
+
+def test_rule_and_context_files_are_literal(tmp_path):
+    from types import SimpleNamespace
+
+    from exploitation_report import recommendations as rc, registrations as reg
+    from exploitation_report.estimation import Ladder
+    from exploitation_report.paths import REPORT_DIR
+
+    rules = rc.load_recommendations(poisoned_yaml(REPORT_DIR / "recommendations.yml", tmp_path / "rules.yml",
+                                                  {"title", "rationale", "label", "source"}))
+    record = {"count": 60, "base": 100, "estimate": 0.6, "ci_low": 0.5, "ci_high": 0.7, "ci_level": 0.95,
+              "suppressed": False}
+    assessed = [rc.assess(r, {i.key: record for i in r.indicators}) for r in rules.recommendations]
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023" + LABEL_SUFFIX), synthetic=False)
+    est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95}
+    conclusions = rc.conclusions_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"count": 29}},
+                                          assessed, rules)
+    texts = 2 + 1 + sum(2 + len(r.indicators) for r in rules.recommendations)   # period twice, source
+    assert_suffix_literal(conclusions, texts)
+    summary = rc.summary_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"count": 29}}, assessed)
+    assert_suffix_literal(summary, 2 + len(rules.recommendations))
+
+    context = reg.load_context(poisoned_yaml(REPORT_DIR / "context.yml", tmp_path / "context.yml",
+                                             {"label", "scope", "finding", "citation"}))
+    registrations = pd.DataFrame([("ZVHG", 2022, "any", "suspected", 20, 0, "x"),
+                                  ("ZVHG", 2022, "any", "confirmed", 0, 0, "x")],
+                                 columns=["source", "year", "form", "status", "count", "synthetic", "source_note"])
+    by_year = {2022: reg.summary(registrations, 2022, 5)}
+    ladder = Ladder("any", 150.0, 80.0, 80.0, 100.0, 140.0, 50.0, 200.0, 0.95)
+    record = reg.dark_number_record(ladder, by_year, by_year[2022], [2023])
+    text = reg.comparison_text(by_year[2022], by_year, record, context, literal("2022–2023" + LABEL_SUFFIX), "@tbl-x")
+    sources = context.national_dark_number.sources
+    assert_suffix_literal(text.replace("@tbl-x", "tabel"), 2 + 1 + 1 + 2 * len(sources))
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text, self._skip = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+
+def quarto_available() -> bool:
+    from exploitation_report.render.quarto import find_quarto
+
+    return find_quarto() is not None
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("engine", ["builtin", pytest.param("quarto", marks=pytest.mark.skipif(
+    not quarto_available(), reason="no quarto on PATH or in $QUARTO_PATH: the Quarto engine cannot be checked here"))])
+def test_hostile_input_text_reaches_both_formats_as_literal_text(tmp_path, monkeypatch, request, engine):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    params = yaml.safe_load((PROJECT_ROOT / "params" / "2024.yml").read_text(encoding="utf-8"))
+    params["title"] = "Titel " + PAYLOADS["html"]
+    params["subtitle"] = include_payload(secret)
+    params["organisation"] = PAYLOADS["markdown"] + " " + PAYLOADS["shortcode"]
+    params["reference_period"]["label"] = "2022–2023 " + PAYLOADS["crossref"]
+    params["population"]["source"] = PAYLOADS["typst"] + " " + PAYLOADS["long"]
+    codebook = poisoned_codebook()
+    (tmp_path / "codebook.yml").write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False),
+                                           encoding="utf-8")
+    params["inputs"] = {k: (str(PROJECT_ROOT / v) if v else v) for k, v in params["inputs"].items()}
+    params["inputs"]["codebook"] = str(tmp_path / "codebook.yml")
+    # Inside the project (the provenance names the parameter file relative to it), in the ignored _build/.
+    folder = Path(tempfile.mkdtemp(prefix="literal-inputs-", dir=PROJECT_ROOT / "_build"))
+    request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+    params_file = folder / "2024.yml"
+    params_file.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    monkeypatch.setattr(build_mod, "params_path", lambda year: folder / f"{year}.yml")
+
+    result = build_mod.build(2024, engine=engine, output_root=tmp_path / "_output", build_root=tmp_path / "_build")
+    check_html(result.files["html"].read_text(encoding="utf-8"))
+    pdf = squash(" ".join(page.extract_text() or "" for page in PdfReader(result.files["pdf"]).pages))
+    assert SECRET not in pdf   # no file was read through a text field
+    # The texts are in the PDF literally (text extraction breaks lines anywhere: compared without whitespace).
+    for shown in ("Titel<script>alert(5)</script>", "@fig-xen@tbl-y", "#set", "$x^2$", "**vet**", "{{<pagebreak>}}"):
+        assert squash(shown) in pdf, shown
+
+
+def check_html(html: str) -> None:
+    """Nothing from an input became an element or attribute; every payload reads as written."""
+    assert SECRET not in html   # no file was read through a text field
+    page = _Page()
+    page.feed(html)
+    assert not any("onerror" in attrs for _, attrs in page.tags)
+    assert not any(tag == "img" and attrs.get("src") in ("x", "x.png") for tag, attrs in page.tags)
+    for markup in ("<script>alert(5)", "<b>vet</b>", "<strong>vet</strong>", "<em>schuin</em>", "<i>x</i>",
+                   "<em>y</em>", 'href="http://example.org"', "<code>code</code>", "<b>v</b>", "<em>s</em>",
+                   'class="math'):
+        assert markup not in html, markup
+    text = " ".join("".join(page.text).split())   # pandoc puts line breaks between blocks
+    for shown in ("<script>alert(5)</script>", "**vet** _schuin_ [link](http://example.org)",
+                  "{{< pagebreak >}}", "{{< include ", "@fig-x", "#set page(fill: red)", "$x^2$",
+                  "<i>x</i> *y* @tbl-z", LABEL_SUFFIX.strip()):
+        assert shown in text, shown
