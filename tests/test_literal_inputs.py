@@ -117,12 +117,14 @@ def test_rule_and_context_files_are_literal(tmp_path):
               "suppressed": False}
     assessed = [rc.assess(r, {i.key: record for i in r.indicators}) for r in rules.recommendations]
     p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023" + LABEL_SUFFIX), synthetic=False)
-    est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95}
+    est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95, "typical": 730.0,
+           "nonresponse_factor": {"low": 0.0, "central": 0.5, "high": 1.0}, "intervals": {"typical": [310.0, 1290.0]}}
     conclusions = rc.conclusions_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"count": 29}},
                                           assessed, rules)
     texts = 2 + 1 + sum(2 + len(r.indicators) for r in rules.recommendations)   # period twice, source
     assert_suffix_literal(conclusions, texts)
-    summary = rc.summary_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"count": 29}}, assessed)
+    summary = rc.summary_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"count": 29}}, assessed,
+                                  synthetic=False)
     assert_suffix_literal(summary, 2 + len(rules.recommendations))
 
     context = reg.load_context(poisoned_yaml(REPORT_DIR / "context.yml", tmp_path / "context.yml",
