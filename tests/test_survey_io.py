@@ -165,11 +165,11 @@ def test_out_of_range_code(cells, cb, tmp_path):
 
 
 def test_non_integer_value(cells, cb, tmp_path):
-    cells.loc[5, "works_in_municipality"] = "ja"
+    cells.loc[5, "works_in_municipality"] = "jawel"
     cells.loc[6, "function"] = "2.5"
     problems = _problems(_write(cells, tmp_path / "x.csv"), cb)
     p = _find(problems, "works_in_municipality", row=7)
-    assert "whole number" in p.expected and p.found == "'ja'"
+    assert "whole number" in p.expected and p.found == "'jawel'"
     assert _find(problems, "function", row=8).found == "'2.5'"
 
 
