@@ -10,30 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exploitation_report.codebook import load_codebook
 from exploitation_report.errors import InputError
 from exploitation_report.survey_io import read_registrations, read_survey
 
 ROOT = Path(__file__).resolve().parents[1]
-CODEBOOK = ROOT / "data" / "codebook.yml"
 SURVEY = ROOT / "data" / "2024" / "survey_2024_synthetic.csv"
 REGISTRATIONS = ROOT / "data" / "2024" / "registrations_2024.csv"
-
-
-@pytest.fixture(scope="module")
-def cb():
-    return load_codebook(CODEBOOK)
-
-
-@pytest.fixture(scope="module")
-def typed(cb):
-    return read_survey(SURVEY, cb)
-
-
-@pytest.fixture()
-def cells() -> pd.DataFrame:
-    """The shipped export as text cells, to corrupt and write back to tmp_path."""
-    return pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
 
 
 def _write(frame: pd.DataFrame, path: Path, sep: str = ",") -> Path:
