@@ -377,8 +377,76 @@ def test_qualtrics_style_export_loads_with_the_example_mapping(cells, cb, typed,
     multi = _multi(cb)
     cells[multi] = cells[multi].replace("0", "")
     export = cells.rename(columns={new: old for old, new in mapping.columns.items()})
+    export.insert(0, "StartDate", "2024-03-01 10:00:00")
+    export.insert(1, "Progress", "100")
     header_rows = pd.DataFrame([{c: f"Vraag {c}" for c in export.columns},
                                 {c: json.dumps({"ImportId": c}) for c in export.columns}])
     path = tmp_path / "qualtrics.csv"
     pd.concat([header_rows, export], ignore_index=True).to_csv(path, index=False)
     _same(read_survey(path, cb, ReadOptions(mapping=mapping)), typed)
+
+
+def test_multi_other_codes_one_error_per_group(cells, cb, tmp_path):
+    multi = _multi(cb)
+    cells[multi] = cells[multi].replace("0", "2")  # SPSS habit: 1 = ticked, 2 = not ticked
+    path = tmp_path / "twelve.csv"
+    cells.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert len(problems) == len(cb.groups)
+    assert all("options must be 0 or 1; this export writes '2' instead of 0 or 1" in p.found for p in problems)
+
+
+def test_excel_error_text_in_a_csv_is_named(cells, cb, tmp_path):
+    cells.loc[[4, 5], "met_criminal"] = "#N/A"
+    cells.loc[6, "remarks"] = "#REF!"
+    path = tmp_path / "lookup.csv"
+    cells.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert len(problems) == 2
+    crim = next(p for p in problems if p.column == "met_criminal")
+    assert crim.rows == (6, 7) and "Excel error value #N/A" in crim.found
+
+
+def test_encoding_named_but_file_is_utf8(cells, cb, tmp_path):
+    cells.loc[2, "remarks"] = "opmerking met é"
+    path = tmp_path / "utf8.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb, ReadOptions(encoding="cp1252"))
+    assert "cp1252" in p.expected and "UTF-8" in p.found
+    (p,) = _problems(path, cb, ReadOptions(encoding="klingon"))
+    assert "inputs.encoding" in p.expected
+
+
+def test_codebook_export_section_maps_and_is_checked(cells, cb, typed, tmp_path):
+    import yaml
+
+    raw = yaml.safe_load((ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
+    raw["export"] = {"columns": {"Q3": "sector"}, "ignore": ["StartDate"]}
+    book = tmp_path / "codebook.yml"
+    book.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    from exploitation_report.codebook import load_codebook
+
+    export = cells.rename(columns={"sector": "Q3"})
+    export["StartDate"] = "2024-03-01"
+    path = tmp_path / "q.csv"
+    export.to_csv(path, index=False)
+    _same(read_survey(path, load_codebook(book)), typed)
+    raw["export"] = {"columns": {"Q3": "sektor"}, "multi": {"ticked": "Y", "unticked": "", "other": 1}}
+    book.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_codebook(book)
+    keys = {p.column for p in err.value.problems}
+    assert {"export.columns", "export.multi.other"} <= keys
+
+
+def test_registrations_huge_count_is_an_input_error(tmp_path):
+    from exploitation_report.survey_io import read_registrations
+
+    regs = pd.read_csv(ROOT / "data" / "2024" / "registrations_2024.csv", dtype=str, keep_default_na=False)
+    regs.loc[1, "count"] = "9" * 23
+    path = tmp_path / "regs.csv"
+    regs.to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        read_registrations(path)
+    (p,) = err.value.problems
+    assert (p.row, p.column) == (3, "count")
