@@ -450,3 +450,39 @@ def test_registrations_huge_count_is_an_input_error(tmp_path):
         read_registrations(path)
     (p,) = err.value.problems
     assert (p.row, p.column) == (3, "count")
+
+
+# ------------------------------------------------------------------ per-year codebook
+
+
+def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, monkeypatch):
+    import yaml
+
+    from exploitation_report import params as params_mod
+
+    raw = yaml.safe_load((ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
+    raw["variables"]["training_wanted"]["codes"][3] = "Weet niet"
+    raw["variables"]["remarks"]["question"] = "Nog opmerkingen?"
+    raw["variables"]["contact_ok"] = {"type": "single", "question": "Mogen wij u benaderen?",
+                                      "codes": {1: "Ja", 2: "Nee"}, "required": False}
+    del raw["variables"]["sector_other"]
+    (tmp_path / "codebook_2025.yml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False),
+                                                encoding="utf-8")
+    (tmp_path / "params").mkdir()
+    year_2024 = yaml.safe_load((ROOT / "params" / "2024.yml").read_text(encoding="utf-8"))
+    for key in ("survey", "registrations", "codebook", "linked_registrations"):
+        year_2024["inputs"][key] = str(ROOT / year_2024["inputs"][key])
+    (tmp_path / "params" / "2024.yml").write_text(yaml.safe_dump(year_2024, allow_unicode=True), encoding="utf-8")
+    year_2025 = dict(year_2024, year=2025, inputs=dict(year_2024["inputs"], codebook=str(tmp_path / "codebook_2025.yml")))
+    cells = pd.read_csv(SURVEY, dtype=str, keep_default_na=False).drop(columns=["sector_other"])
+    cells.to_csv(tmp_path / "survey_2025.csv", index=False)
+    year_2025["inputs"]["survey"] = str(tmp_path / "survey_2025.csv")
+    (tmp_path / "params" / "2025.yml").write_text(yaml.safe_dump(year_2025, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(params_mod, "PROJECT_ROOT", tmp_path)
+    result = CliRunner().invoke(app, ["validate", "2025"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Codebook changes against 2024 (4)" in out
+    assert "questions added: contact_ok" in out and "questions removed: sector_other" in out
+    assert "training_wanted: code 3 label changed ('Weet ik niet' -> 'Weet niet')" in out
+    assert "remarks: question changed" in out
