@@ -105,6 +105,18 @@ def test_truncated_and_overlong_lines_name_line_and_counts(cells, cb, tmp_path):
     assert all("76 fields" in p.expected for p in problems)
 
 
+def test_trailing_separators_dropped_but_values_under_no_name_refused(cells, cb, typed, tmp_path):
+    lines = cells.to_csv(index=False, sep=";", lineterminator="\n").splitlines()
+    path = tmp_path / "trailing.csv"
+    path.write_text("\n".join(line + ";;" for line in lines) + "\n", encoding="utf-8")
+    _same(read_survey(path, cb), typed)
+    lines = [line + ";;" for line in lines]
+    lines[5] = lines[5] + "x"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (p,) = _problems(path, cb)
+    assert (p.row, p.column, p.found) == (6, "(column 78)", "'x'")
+
+
 def test_huge_number_is_an_input_error_with_row_and_column(cells, cb, tmp_path):
     cells.loc[0, "n_sexual"] = "1" * 23
     path = tmp_path / "huge.csv"
@@ -294,7 +306,7 @@ def test_export_names_unmapped_reported_together(cells, cb, tmp_path):
     together = [p for p in problems if p.column is None and "mapped to the codebook" in p.expected]
     assert len(together) == 1
     assert "76 export columns not in the codebook (ResponseId, Q1" in together[0].found
-    assert "codebook variables with no column (respondent_id, sector, function" in together[0].found
+    assert "76 codebook variables with no column (respondent_id, organisation_id" in together[0].found
     assert "q.mapping.yml" in together[0].expected
 
 
