@@ -62,7 +62,7 @@ def test_windows_1252_only_when_named(cells, cb, tmp_path):
     path = tmp_path / "ansi.csv"
     path.write_bytes(cells.to_csv(index=False, sep=";", lineterminator="\r\n").encode("cp1252"))
     (p,) = _problems(path, cb)
-    assert "Windows-1252" in p.found and "inputs.encoding" in p.expected and p.row == 4
+    assert "Windows-1252" in p.found and "survey_export.encoding" in p.expected and p.row == 4
     frame = read_survey(path, cb, ReadOptions(encoding="cp1252"))
     assert frame.loc[2, "remarks"] == "opmerking met é en ë"
 
@@ -181,10 +181,23 @@ def test_more_than_one_visible_sheet_needs_the_sheet_named(cells, cb, typed, tmp
     path = tmp_path / "two.xlsx"
     _workbook(cells, cb, path, sheets=(("2023", "visible"), ("2024", "visible")))
     (p,) = _problems(path, cb)
-    assert "inputs.sheet" in p.expected and "'2023'" in p.found and "'2024'" in p.found
+    assert "survey_export.sheet" in p.expected and "'2023'" in p.found and "'2024'" in p.found
     _same(read_survey(path, cb, ReadOptions(sheet="2024")), typed)
     (p,) = _problems(path, cb, ReadOptions(sheet="Blad1"))
     assert "'Blad1'" in p.expected and "'2024'" in p.found
+
+
+def test_validate_reads_the_sheet_and_mapping_named_in_the_parameters(cells, cb, tmp_path):
+    path = tmp_path / "two.xlsx"
+    export, columns = _renamed(cells)
+    _workbook(export, cb, path, sheets=(("2023", "visible"), ("2024", "visible")))
+    mapping = tmp_path / "elsewhere.yml"
+    mapping.write_text("columns:\n" + "".join(f"  {new}: {old}\n" for old, new in columns.items()), encoding="utf-8")
+    args = ["validate", "2024", "-p", f"inputs.survey={path}", "-p", f"survey_export.mapping={mapping}"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "survey_export.sheet" in result.output
+    result = CliRunner().invoke(app, args + ["-p", "survey_export.sheet=2024"])
+    assert result.exit_code == 0, result.output
 
 
 def test_rows_hidden_by_a_filter_are_refused_unless_kept_or_dropped(cells, cb, typed, tmp_path):
@@ -199,7 +212,7 @@ def test_rows_hidden_by_a_filter_are_refused_unless_kept_or_dropped(cells, cb, t
         ws.row_dimensions[r].hidden = True
     wb.save(path)
     (p,) = _problems(path, cb)
-    assert p.rows == (5, 9) and "inputs.hidden_rows" in p.expected and "2 rows" in p.found
+    assert p.rows == (5, 9) and "survey_export.hidden_rows" in p.expected and "2 rows" in p.found
     _same(read_survey(path, cb, ReadOptions(hidden_rows="keep")), typed)
     dropped = read_survey(path, cb, ReadOptions(hidden_rows="drop"))
     assert len(dropped) == len(typed) - 2
@@ -426,7 +439,7 @@ def test_encoding_named_but_file_is_utf8(cells, cb, tmp_path):
     (p,) = _problems(path, cb, ReadOptions(encoding="cp1252"))
     assert "cp1252" in p.expected and "UTF-8" in p.found
     (p,) = _problems(path, cb, ReadOptions(encoding="klingon"))
-    assert "inputs.encoding" in p.expected
+    assert "survey_export.encoding" in p.expected
 
 
 def test_codebook_export_section_maps_and_is_checked(cells, cb, typed, tmp_path):
