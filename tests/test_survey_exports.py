@@ -167,6 +167,20 @@ def test_excel_error_cells_name_sheet_and_cell(cells, cb, tmp_path):
     assert any(p.column == "remarks" and "#VALUE!" in p.found for p in problems)
 
 
+def test_formula_without_a_stored_result_is_refused(cells, cb, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "formula.xlsx"
+    _workbook(cells, cb, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["data"]
+    col = list(cells.columns).index("met_sexual") + 1
+    ws.cell(row=4, column=col).value = "=VLOOKUP(A4,Blad2!A:B,2,FALSE)"  # written by a program: no result stored
+    wb.save(path)
+    (p,) = _problems(path, cb)
+    assert p.column == "met_sexual" and p.rows == (4,) and "without a result" in p.found
+
+
 def test_hidden_sheet_is_never_read_by_default(cells, cb, typed, tmp_path):
     path = tmp_path / "hidden.xlsx"
     _workbook(cells, cb, path, sheets=(("ruw", "hidden"), ("opgeschoond", "visible")), extra_rows=12)
