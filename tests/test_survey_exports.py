@@ -147,20 +147,21 @@ def _workbook(cells: pd.DataFrame, cb, path: Path, sheets=(("data", "visible"),)
     return wb
 
 
+def _workbook_with(cells: pd.DataFrame, cb, path: Path, edits: dict[tuple[int, str], str]) -> Path:
+    """The export as a workbook with some cells (sheet row, column name) overwritten."""
+    wb = _workbook(cells, cb, path)
+    for (row, name), value in edits.items():
+        wb["data"].cell(row=row, column=list(cells.columns).index(name) + 1).value = value
+    wb.save(path)
+    return path
+
+
 def test_excel_error_cells_name_sheet_and_cell(cells, cb, tmp_path):
     import openpyxl
 
-    path = tmp_path / "errors.xlsx"
-    _workbook(cells, cb, path)
-    wb = openpyxl.load_workbook(path)
-    ws = wb["data"]
-    col = list(cells.columns).index("met_criminal") + 1
-    letter = openpyxl.utils.get_column_letter(col)
-    for r in (7, 12):
-        ws.cell(row=r, column=col).value = "#N/A"
-    ws.cell(row=9, column=list(cells.columns).index("remarks") + 1).value = "#VALUE!"
-    wb.save(path)
-    problems = _problems(path, cb)
+    edits = {(7, "met_criminal"): "#N/A", (12, "met_criminal"): "#N/A", (9, "remarks"): "#VALUE!"}
+    problems = _problems(_workbook_with(cells, cb, tmp_path / "errors.xlsx", edits), cb)
+    letter = openpyxl.utils.get_column_letter(list(cells.columns).index("met_criminal") + 1)
     crim = next(p for p in problems if p.column == "met_criminal")
     assert crim.rows == (7, 12) and "Excel error value" in crim.expected
     assert f"{letter}7 (#N/A)" in crim.found and f"{letter}12" in crim.found and "sheet 'data'" in crim.found
@@ -168,16 +169,9 @@ def test_excel_error_cells_name_sheet_and_cell(cells, cb, tmp_path):
 
 
 def test_formula_without_a_stored_result_is_refused(cells, cb, tmp_path):
-    import openpyxl
-
-    path = tmp_path / "formula.xlsx"
-    _workbook(cells, cb, path)
-    wb = openpyxl.load_workbook(path)
-    ws = wb["data"]
-    col = list(cells.columns).index("met_sexual") + 1
-    ws.cell(row=4, column=col).value = "=VLOOKUP(A4,Blad2!A:B,2,FALSE)"  # written by a program: no result stored
-    wb.save(path)
-    (p,) = _problems(path, cb)
+    # Written by a program, not saved by Excel: the formula has no stored result.
+    edits = {(4, "met_sexual"): "=VLOOKUP(A4,Blad2!A:B,2,FALSE)"}
+    (p,) = _problems(_workbook_with(cells, cb, tmp_path / "formula.xlsx", edits), cb)
     assert p.column == "met_sexual" and p.rows == (4,) and "without a result" in p.found
 
 
@@ -215,11 +209,8 @@ def test_validate_reads_the_sheet_and_mapping_named_in_the_parameters(cells, cb,
 
 
 def test_rows_hidden_by_a_filter_are_refused_unless_kept_or_dropped(cells, cb, typed, tmp_path):
-    import openpyxl
-
     path = tmp_path / "filtered.xlsx"
-    _workbook(cells, cb, path)
-    wb = openpyxl.load_workbook(path)
+    wb = _workbook(cells, cb, path)
     ws = wb["data"]
     ws.auto_filter.ref = ws.dimensions
     for r in (5, 9):
