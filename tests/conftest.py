@@ -1,13 +1,21 @@
-"""Shared fixtures: whole editions are slow to build, so each engine builds one per session."""
+"""Shared fixtures: whole editions (slow to build: each engine builds one per session), and for
+the loader tests the codebook, the shipped export typed, and its raw cells."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from exploitation_report.build import build
+from exploitation_report.codebook import load_codebook
 from exploitation_report.render.quarto import find_quarto
+from exploitation_report.survey_io import read_survey
+
+ROOT = Path(__file__).resolve().parents[1]
+SURVEY = ROOT / "data" / "2024" / "survey_2024_synthetic.csv"
 
 # .ci/run sets this where it installed Quarto, so that a broken install fails the run
 # instead of silently skipping the Quarto tests.
@@ -36,3 +44,19 @@ def quarto_edition(tmp_path_factory):
             pytest.fail(f"{REQUIRE_QUARTO} is set but Quarto is not found on PATH or in $QUARTO_PATH")
         pytest.skip(QUARTO_SKIP)
     return _build_edition(tmp_path_factory, "quarto")
+
+
+@pytest.fixture(scope="module")
+def cb():
+    return load_codebook(ROOT / "data" / "codebook.yml")
+
+
+@pytest.fixture(scope="module")
+def typed(cb):
+    return read_survey(SURVEY, cb)
+
+
+@pytest.fixture()
+def cells() -> pd.DataFrame:
+    """The shipped export as text cells, to change and write to tmp_path."""
+    return pd.read_csv(SURVEY, dtype=str, keep_default_na=False)

@@ -10,30 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exploitation_report.codebook import load_codebook
 from exploitation_report.errors import InputError
 from exploitation_report.survey_io import read_registrations, read_survey
 
 ROOT = Path(__file__).resolve().parents[1]
-CODEBOOK = ROOT / "data" / "codebook.yml"
 SURVEY = ROOT / "data" / "2024" / "survey_2024_synthetic.csv"
 REGISTRATIONS = ROOT / "data" / "2024" / "registrations_2024.csv"
-
-
-@pytest.fixture(scope="module")
-def cb():
-    return load_codebook(CODEBOOK)
-
-
-@pytest.fixture(scope="module")
-def typed(cb):
-    return read_survey(SURVEY, cb)
-
-
-@pytest.fixture()
-def cells() -> pd.DataFrame:
-    """The shipped export as text cells, to corrupt and write back to tmp_path."""
-    return pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
 
 
 def _write(frame: pd.DataFrame, path: Path, sep: str = ",") -> Path:
@@ -165,11 +147,11 @@ def test_out_of_range_code(cells, cb, tmp_path):
 
 
 def test_non_integer_value(cells, cb, tmp_path):
-    cells.loc[5, "works_in_municipality"] = "ja"
+    cells.loc[5, "works_in_municipality"] = "jawel"
     cells.loc[6, "function"] = "2.5"
     problems = _problems(_write(cells, tmp_path / "x.csv"), cb)
     p = _find(problems, "works_in_municipality", row=7)
-    assert "whole number" in p.expected and p.found == "'ja'"
+    assert "whole number" in p.expected and p.found == "'jawel'"
     assert _find(problems, "function", row=8).found == "'2.5'"
 
 

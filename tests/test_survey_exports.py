@@ -1,0 +1,518 @@
+"""Real survey exports: each quirk is generated from the shipped synthetic export.
+
+Every export either loads to exactly the frame the shipped CSV gives, or is refused
+with one problem that names the cause (never a flood, never a silent misread).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from exploitation_report.cli import app
+from exploitation_report.errors import InputError, Problem, grouped
+from exploitation_report.mapping import ExportMapping, MultiConvention, load_mapping
+from exploitation_report.survey_io import ReadOptions, read_survey
+
+ROOT = Path(__file__).resolve().parents[1]
+SURVEY = ROOT / "data" / "2024" / "survey_2024_synthetic.csv"
+
+
+def _problems(path: Path, cb, options: ReadOptions | None = None) -> list[Problem]:
+    with pytest.raises(InputError) as err:
+        read_survey(path, cb, options)
+    assert all(p.file == str(path) for p in err.value.problems)
+    return err.value.problems
+
+
+def _same(frame: pd.DataFrame, typed: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(frame, typed)
+
+
+def _multi(cb) -> list[str]:
+    return [n for n, v in cb.variables.items() if v.type == "multi"]
+
+
+def _single(cb) -> list[str]:
+    return [n for n, v in cb.variables.items() if v.coded and v.type != "multi" and n != "synthetic"]
+
+
+# ------------------------------------------------------------------ CSV dialects
+
+
+def test_excel_sep_hint_line_is_honoured_and_skipped(cells, cb, typed, tmp_path):
+    path = tmp_path / "hint.csv"
+    path.write_text("sep=;\r\n" + cells.to_csv(index=False, sep=";", lineterminator="\r\n"), encoding="utf-8")
+    _same(read_survey(path, cb), typed)
+
+
+def test_tab_separated_utf16_with_bom(cells, cb, typed, tmp_path):
+    path = tmp_path / "utf16.csv"
+    path.write_bytes(cells.to_csv(index=False, sep="\t", lineterminator="\r\n").encode("utf-16"))  # BOM + LE
+    _same(read_survey(path, cb), typed)
+
+
+def test_windows_1252_only_when_named(cells, cb, tmp_path):
+    cells.loc[2, "remarks"] = "opmerking met é en ë"
+    path = tmp_path / "ansi.csv"
+    path.write_bytes(cells.to_csv(index=False, sep=";", lineterminator="\r\n").encode("cp1252"))
+    (p,) = _problems(path, cb)
+    assert "Windows-1252" in p.found and "survey_export.encoding" in p.expected and p.row == 4
+    frame = read_survey(path, cb, ReadOptions(encoding="cp1252"))
+    assert frame.loc[2, "remarks"] == "opmerking met é en ë"
+
+
+def test_utf16_without_bom_is_named(cells, cb, tmp_path):
+    path = tmp_path / "nobom.csv"
+    path.write_bytes(cells.to_csv(index=False, sep="\t").encode("utf-16-le"))
+    (p,) = _problems(path, cb)
+    assert "UTF-16" in p.found
+
+
+def test_decimal_comma_whole_numbers_in_semicolon_file(cells, cb, typed, tmp_path):
+    coded = [n for n, v in cb.variables.items() if v.coded]
+    cells[coded] = cells[coded].map(lambda v: f"{v},0" if v else v)
+    path = tmp_path / "comma.csv"
+    path.write_text(cells.to_csv(index=False, sep=";"), encoding="utf-8")
+    _same(read_survey(path, cb), typed)
+    cells.loc[0, "sector"] = "5,5"  # not a whole number: still refused
+    path.write_text(cells.to_csv(index=False, sep=";"), encoding="utf-8")
+    assert any(p.column == "sector" and p.row == 2 for p in _problems(path, cb))
+
+
+def test_lines_with_only_separators_are_skipped(cells, cb, typed, tmp_path):
+    lines = cells.to_csv(index=False, lineterminator="\n").splitlines()
+    empty = "," * (len(cells.columns) - 1)
+    text = "\n".join(lines[:5] + [empty, "", empty] + lines[5:] + [empty]) + "\n"
+    path = tmp_path / "emptied.csv"
+    path.write_text(text, encoding="utf-8")
+    _same(read_survey(path, cb), typed)
+
+
+def test_truncated_and_overlong_lines_name_line_and_counts(cells, cb, tmp_path):
+    lines = cells.to_csv(index=False, lineterminator="\n").splitlines()
+    lines[-1] = ",".join(lines[-1].split(",")[:36])      # cut off, no newline at the end
+    lines[3] = lines[3] + ",extra"
+    path = tmp_path / "truncated.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems = _problems(path, cb)
+    assert {(p.row, p.found) for p in problems} == {(len(lines), "36 fields"), (4, "77 fields")}
+    assert all("76 fields" in p.expected for p in problems)
+
+
+def test_trailing_separators_dropped_but_values_under_no_name_refused(cells, cb, typed, tmp_path):
+    lines = cells.to_csv(index=False, sep=";", lineterminator="\n").splitlines()
+    path = tmp_path / "trailing.csv"
+    path.write_text("\n".join(line + ";;" for line in lines) + "\n", encoding="utf-8")
+    _same(read_survey(path, cb), typed)
+    lines = [line + ";;" for line in lines]
+    lines[5] = lines[5] + "x"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (p,) = _problems(path, cb)
+    assert (p.row, p.column, p.found) == (6, "(column 78)", "'x'")
+
+
+def test_huge_number_is_an_input_error_with_row_and_column(cells, cb, tmp_path):
+    cells.loc[0, "n_sexual"] = "1" * 23
+    path = tmp_path / "huge.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert (p.row, p.column, p.found) == (2, "n_sexual", "a 23-digit number")
+
+
+# ------------------------------------------------------------------ Excel
+
+
+def _workbook(cells: pd.DataFrame, cb, path: Path, sheets=(("data", "visible"),), extra_rows: int = 0):
+    """An .xlsx with the export (numbers as numbers) on every sheet given as (title, state)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    coded = {n for n, v in cb.variables.items() if v.coded}
+    for title, state in sheets:
+        ws = wb.create_sheet(title)
+        ws.sheet_state = state
+        ws.append(list(cells.columns))
+        for record in cells.itertuples(index=False):
+            ws.append([(int(v) if v and c in coded else (v or None)) for c, v in zip(cells.columns, record)])
+        for _ in range(extra_rows if state != "visible" else 0):  # test rows only on the hidden sheet
+            ws.append([f"TEST{ws.max_row}"] + [1] * (len(cells.columns) - 1))
+    wb.save(path)
+    return wb
+
+
+def _workbook_with(cells: pd.DataFrame, cb, path: Path, edits: dict[tuple[int, str], str]) -> Path:
+    """The export as a workbook with some cells (sheet row, column name) overwritten."""
+    wb = _workbook(cells, cb, path)
+    for (row, name), value in edits.items():
+        wb["data"].cell(row=row, column=list(cells.columns).index(name) + 1).value = value
+    wb.save(path)
+    return path
+
+
+def test_excel_error_cells_name_sheet_and_cell(cells, cb, tmp_path):
+    import openpyxl
+
+    edits = {(7, "met_criminal"): "#N/A", (12, "met_criminal"): "#N/A", (9, "remarks"): "#VALUE!"}
+    problems = _problems(_workbook_with(cells, cb, tmp_path / "errors.xlsx", edits), cb)
+    letter = openpyxl.utils.get_column_letter(list(cells.columns).index("met_criminal") + 1)
+    crim = next(p for p in problems if p.column == "met_criminal")
+    assert crim.rows == (7, 12) and "Excel error value" in crim.expected
+    assert f"{letter}7 (#N/A)" in crim.found and f"{letter}12" in crim.found and "sheet 'data'" in crim.found
+    assert any(p.column == "remarks" and "#VALUE!" in p.found for p in problems)
+
+
+def test_formula_without_a_stored_result_is_refused(cells, cb, tmp_path):
+    # Written by a program, not saved by Excel: the formula has no stored result.
+    edits = {(4, "met_sexual"): "=VLOOKUP(A4,Blad2!A:B,2,FALSE)"}
+    (p,) = _problems(_workbook_with(cells, cb, tmp_path / "formula.xlsx", edits), cb)
+    assert p.column == "met_sexual" and p.rows == (4,) and "without a result" in p.found
+
+
+def test_hidden_sheet_is_never_read_by_default(cells, cb, typed, tmp_path):
+    path = tmp_path / "hidden.xlsx"
+    _workbook(cells, cb, path, sheets=(("ruw", "hidden"), ("opgeschoond", "visible")), extra_rows=12)
+    frame = read_survey(path, cb)
+    _same(frame, typed)
+    assert any("'ruw'" in w for w in frame.attrs["warnings"])
+    # Named, the hidden sheet is read: its test rows (below the 228 respondents) then fail the checks.
+    assert any(p.row and p.row > 229 for p in _problems(path, cb, ReadOptions(sheet="ruw")))
+
+
+def test_more_than_one_visible_sheet_needs_the_sheet_named(cells, cb, typed, tmp_path):
+    path = tmp_path / "two.xlsx"
+    _workbook(cells, cb, path, sheets=(("2023", "visible"), ("2024", "visible")))
+    (p,) = _problems(path, cb)
+    assert "survey_export.sheet" in p.expected and "'2023'" in p.found and "'2024'" in p.found
+    _same(read_survey(path, cb, ReadOptions(sheet="2024")), typed)
+    (p,) = _problems(path, cb, ReadOptions(sheet="Blad1"))
+    assert "'Blad1'" in p.expected and "'2024'" in p.found
+
+
+def test_validate_reads_the_sheet_and_mapping_named_in_the_parameters(cells, cb, tmp_path):
+    path = tmp_path / "two.xlsx"
+    export, columns = _renamed(cells)
+    _workbook(export, cb, path, sheets=(("2023", "visible"), ("2024", "visible")))
+    mapping = tmp_path / "elsewhere.yml"
+    mapping.write_text("columns:\n" + "".join(f"  {new}: {old}\n" for old, new in columns.items()), encoding="utf-8")
+    args = ["validate", "2024", "-p", f"inputs.survey={path}", "-p", f"survey_export.mapping={mapping}"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "survey_export.sheet" in result.output
+    result = CliRunner().invoke(app, args + ["-p", "survey_export.sheet=2024"])
+    assert result.exit_code == 0, result.output
+
+
+def test_rows_hidden_by_a_filter_are_refused_unless_kept_or_dropped(cells, cb, typed, tmp_path):
+    path = tmp_path / "filtered.xlsx"
+    wb = _workbook(cells, cb, path)
+    ws = wb["data"]
+    ws.auto_filter.ref = ws.dimensions
+    for r in (5, 9):
+        ws.row_dimensions[r].hidden = True
+    wb.save(path)
+    (p,) = _problems(path, cb)
+    assert p.rows == (5, 9) and "survey_export.hidden_rows" in p.expected and "2 rows" in p.found
+    _same(read_survey(path, cb, ReadOptions(hidden_rows="keep")), typed)
+    dropped = read_survey(path, cb, ReadOptions(hidden_rows="drop"))
+    assert len(dropped) == len(typed) - 2
+    assert set(typed["respondent_id"]) - set(dropped["respondent_id"]) == {cells.loc[3, "respondent_id"],
+                                                                            cells.loc[7, "respondent_id"]}
+
+
+# ------------------------------------------------------------------ SPSS
+
+
+def test_sav_user_missing_valid_code_is_kept_with_a_warning(cb, typed, tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    raw = pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
+    out = pd.DataFrame({n: (pd.to_numeric(raw[n].replace("", np.nan)).astype("float64") if v.coded
+                            else raw[n].astype(object)) for n, v in cb.variables.items()})
+    labels = {n: {float(c): lab for c, lab in {**v.codes, **cb.missing_codes}.items()}
+              for n, v in cb.variables.items() if v.coded}
+    missing = {"met_sexual": [-9, -8, 3], "n_other_professionals": [{"lo": 5, "hi": 5}], "sector": [-9]}
+    path = tmp_path / "dontknow.sav"
+    pyreadstat.write_sav(out, str(path), variable_value_labels=labels, missing_ranges=missing)
+    frame = read_survey(path, cb)
+    _same(frame, typed)  # the codebook decides: 'Weet ik niet' stays an answer
+    warnings = frame.attrs["warnings"]
+    assert len(warnings) == 2
+    assert any("met_sexual" in w and "3 (Weet ik niet)" in w for w in warnings)
+    assert any("n_other_professionals" in w and "5 (Weet ik niet)" in w for w in warnings)
+
+
+# ------------------------------------------------------------------ conventions and known causes
+
+
+def test_multi_unticked_blank_one_error_per_group_or_declared(cells, cb, typed, tmp_path):
+    multi = _multi(cb)
+    cells[multi] = cells[multi].replace("0", "")
+    path = tmp_path / "qualtrics.csv"
+    cells.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert len(problems) == len(cb.groups)  # one per item group, no routing errors elsewhere
+    assert all("options must be 0 or 1; this export writes unticked as blank" in p.found for p in problems)
+    declared = ExportMapping(multi=MultiConvention(ticked="1", unticked=""))
+    _same(read_survey(path, cb, ReadOptions(mapping=declared)), typed)
+
+
+def _limesurvey(cells: pd.DataFrame, cb) -> pd.DataFrame:
+    single, multi = _single(cb), _multi(cb)
+    cells[single] = cells[single].map(lambda v: f"A{v}" if v and not v.startswith("-") else v)
+    cells[multi] = cells[multi].replace({"1": "Y", "0": ""})
+    return cells
+
+
+def test_limesurvey_answer_codes_named_once_or_declared(cells, cb, typed, tmp_path):
+    path = tmp_path / "limesurvey.csv"
+    _limesurvey(cells, cb).to_csv(path, index=False)
+    problems = _problems(path, cb)
+    codes = [p for p in problems if "answer codes instead of numbers" in (p.found or "")]
+    assert len(codes) == 1 and "sector (228 cells)" in codes[0].found and "A{code}" in codes[0].expected
+    groups = [p for p in problems if p not in codes]
+    assert len(groups) == len(cb.groups) and all("ticked as 'Y'" in p.found for p in groups)
+    declared = ExportMapping(answer_codes="A{code}", multi=MultiConvention(ticked="Y", unticked=""))
+    _same(read_survey(path, cb, ReadOptions(mapping=declared)), typed)
+
+
+def test_qualtrics_extra_header_rows_named(cells, cb, typed, tmp_path):
+    texts = {c: f"Vraag {i}: {cb.variables[c].question}" for i, c in enumerate(cells.columns)}
+    ids = {c: json.dumps({"ImportId": f"QID{i}"}) for i, c in enumerate(cells.columns)}
+    export = pd.concat([pd.DataFrame([texts, ids]), cells], ignore_index=True)
+    path = tmp_path / "qualtrics.csv"
+    export.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert len(problems) == 1
+    assert "rows 2-3 look like the extra header rows of a Qualtrics export" in problems[0].found
+    _same(read_survey(path, cb, ReadOptions(mapping=ExportMapping(extra_header_rows=2))), typed)
+
+
+def test_answer_labels_recoded_or_unknown_ones_named(cells, cb, typed, tmp_path):
+    for name in ("sector", "met_sexual", "know_route"):
+        codes = cb.variables[name].codes
+        cells[name] = cells[name].map(lambda v: f"  {codes[int(v)].upper()} " if v and int(v) in codes else v)
+    path = tmp_path / "labels.csv"
+    cells.to_csv(path, index=False)
+    frame = read_survey(path, cb)
+    _same(frame, typed)
+    assert any("sector" in w and "answer labels recoded" in w for w in frame.attrs["warnings"])
+    cells.loc[[0, 4], "know_route"] = "Misschien"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.column == "know_route" and "'Misschien'" in p.found and "'Twijfel'" in p.expected
+    assert p.rows == (2, 6)
+
+
+# ------------------------------------------------------------------ mapping
+
+
+def _renamed(cells: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    columns = {c: (f"Q{i}" if c != "respondent_id" else "ResponseId") for i, c in enumerate(cells.columns)}
+    return cells.rename(columns=columns), columns
+
+
+def test_export_names_unmapped_reported_together(cells, cb, tmp_path):
+    export, _ = _renamed(cells)
+    path = tmp_path / "q.csv"
+    export.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    together = [p for p in problems if p.column is None and "mapped to the codebook" in p.expected]
+    assert len(together) == 1
+    assert "76 export columns not in the codebook (ResponseId, Q1" in together[0].found
+    assert "76 codebook variables with no column (respondent_id, organisation_id" in together[0].found
+    assert "q.mapping.yml" in together[0].expected
+
+
+def test_mapping_file_beside_the_export_maps_columns(cells, cb, typed, tmp_path):
+    export, columns = _renamed(cells)
+    path = tmp_path / "q.csv"
+    export.to_csv(path, index=False)
+    mapping = tmp_path / "q.mapping.yml"
+    mapping.write_text("columns:\n" + "".join(f"  {new}: {old}\n" for old, new in columns.items()), encoding="utf-8")
+    frame = read_survey(path, cb, ReadOptions(mapping=load_mapping(mapping)))
+    _same(frame, typed)
+    # Problems name the column as the export does, with the codebook name.
+    export.loc[0, columns["sector"]] = "12"
+    export.to_csv(path, index=False)
+    (p,) = _problems(path, cb, ReadOptions(mapping=load_mapping(mapping)))
+    assert p.column == f"{columns['sector']} (sector)" and p.row == 2
+
+
+def test_validate_uses_the_mapping_beside_the_export(cells, tmp_path):
+    export, columns = _renamed(cells)
+    path = tmp_path / "export.csv"
+    export.to_csv(path, index=False)
+    (tmp_path / "export.mapping.yml").write_text(
+        "columns:\n" + "".join(f"  {new}: {old}\n" for old, new in columns.items()), encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "2024", "-p", f"inputs.survey={path}"])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "export.mapping.yml").write_text("columns: {Q3: sector, Q4: sector}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "2024", "-p", f"inputs.survey={path}"])
+    assert result.exit_code == 2 and "export.mapping.yml" in result.output and "more than once" in result.output
+
+
+def test_shipped_example_mapping_is_valid(cb):
+    example = ROOT / "docs" / "examples" / "qualtrics_export.mapping.yml"
+    mapping = load_mapping(example)
+    assert mapping.extra_header_rows == 2 and mapping.multi.unticked == ""
+    assert set(mapping.columns.values()) <= set(cb.variables)
+
+
+# ------------------------------------------------------------------ grouping and counts
+
+
+def test_errors_grouped_per_column_and_capped(cells, cb, tmp_path):
+    idx = cells.index[cells["sector"] != "9"][:40]  # 9 (Anders) routes sector_other
+    cells.loc[idx, "sector"] = "12"
+    cells.loc[3, "function"] = "77"
+    path = tmp_path / "many.csv"
+    cells.to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        read_survey(path, cb)
+    assert len(err.value.problems) == 41  # the full list keeps every cell
+    shown = grouped(err.value.problems)
+    assert len(shown) == 2
+    sector = next(p for p in shown if p.column == "sector")
+    assert sector.rows == tuple(i + 2 for i in idx) and sector.found == "40 cells: '12'"
+    assert f"rows {', '.join(str(i + 2) for i in idx[:5])} and 35 more" in str(sector)
+    many = InputError([Problem("f.csv", "x", column=f"c{i}") for i in range(40)])
+    assert many.details(limit=10).count("\n- ") == 9 and "30 more" in many.details(limit=10)
+
+
+def test_validate_prints_capped_list_and_writes_the_full_one(cells, tmp_path):
+    for i in range(30):
+        cells.loc[i, f"{list(cells.columns)[3 + (i % 2)]}"] = "99"
+    path = tmp_path / "bad.csv"
+    cells.to_csv(path, index=False)
+    result = CliRunner().invoke(app, ["validate", "2024", "-p", f"inputs.survey={path}"])
+    assert result.exit_code == 2
+    full = Path(result.output.split("listed in ")[-1].split()[0])
+    assert full.read_text(encoding="utf-8").count("\n") >= 15
+    assert result.output.count("\n- ") <= 26
+
+
+def test_more_respondents_than_invited_is_refused():
+    result = CliRunner().invoke(app, ["validate", "2024", "-p", "population.invited=200"])
+    assert result.exit_code == 2
+    assert "population.invited = 200" in result.output and "228 respondents" in result.output
+
+
+def test_qualtrics_style_export_loads_with_the_example_mapping(cells, cb, typed, tmp_path):
+    mapping = load_mapping(ROOT / "docs" / "examples" / "qualtrics_export.mapping.yml")
+    multi = _multi(cb)
+    cells[multi] = cells[multi].replace("0", "")
+    export = cells.rename(columns={new: old for old, new in mapping.columns.items()})
+    export.insert(0, "StartDate", "2024-03-01 10:00:00")
+    export.insert(1, "Progress", "100")
+    header_rows = pd.DataFrame([{c: f"Vraag {c}" for c in export.columns},
+                                {c: json.dumps({"ImportId": c}) for c in export.columns}])
+    path = tmp_path / "qualtrics.csv"
+    pd.concat([header_rows, export], ignore_index=True).to_csv(path, index=False)
+    _same(read_survey(path, cb, ReadOptions(mapping=mapping)), typed)
+
+
+def test_multi_other_codes_one_error_per_group(cells, cb, tmp_path):
+    multi = _multi(cb)
+    cells[multi] = cells[multi].replace("0", "2")  # SPSS habit: 1 = ticked, 2 = not ticked
+    path = tmp_path / "twelve.csv"
+    cells.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert len(problems) == len(cb.groups)
+    assert all("options must be 0 or 1; this export writes '2' instead of 0 or 1" in p.found for p in problems)
+
+
+def test_excel_error_text_in_a_csv_is_named(cells, cb, tmp_path):
+    cells.loc[[4, 5], "met_criminal"] = "#N/A"
+    cells.loc[6, "remarks"] = "#REF!"
+    path = tmp_path / "lookup.csv"
+    cells.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert len(problems) == 2
+    crim = next(p for p in problems if p.column == "met_criminal")
+    assert crim.rows == (6, 7) and "Excel error value #N/A" in crim.found
+
+
+def test_encoding_named_but_file_is_utf8(cells, cb, tmp_path):
+    cells.loc[2, "remarks"] = "opmerking met é"
+    path = tmp_path / "utf8.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb, ReadOptions(encoding="cp1252"))
+    assert "cp1252" in p.expected and "UTF-8" in p.found
+    (p,) = _problems(path, cb, ReadOptions(encoding="klingon"))
+    assert "survey_export.encoding" in p.expected
+
+
+def test_codebook_export_section_maps_and_is_checked(cells, cb, typed, tmp_path):
+    import yaml
+
+    raw = yaml.safe_load((ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
+    raw["export"] = {"columns": {"Q3": "sector"}, "ignore": ["StartDate"]}
+    book = tmp_path / "codebook.yml"
+    book.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    from exploitation_report.codebook import load_codebook
+
+    export = cells.rename(columns={"sector": "Q3"})
+    export["StartDate"] = "2024-03-01"
+    path = tmp_path / "q.csv"
+    export.to_csv(path, index=False)
+    _same(read_survey(path, load_codebook(book)), typed)
+    raw["export"] = {"columns": {"Q3": "sektor"}, "multi": {"ticked": "Y", "unticked": "", "other": 1}}
+    book.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_codebook(book)
+    keys = {p.column for p in err.value.problems}
+    assert {"export.columns", "export.multi.other"} <= keys
+
+
+def test_registrations_huge_count_is_an_input_error(tmp_path):
+    from exploitation_report.survey_io import read_registrations
+
+    regs = pd.read_csv(ROOT / "data" / "2024" / "registrations_2024.csv", dtype=str, keep_default_na=False)
+    regs.loc[1, "count"] = "9" * 23
+    path = tmp_path / "regs.csv"
+    regs.to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        read_registrations(path)
+    (p,) = err.value.problems
+    assert (p.row, p.column) == (3, "count")
+
+
+# ------------------------------------------------------------------ per-year codebook
+
+
+def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, monkeypatch):
+    import yaml
+
+    from exploitation_report import params as params_mod
+
+    raw = yaml.safe_load((ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
+    raw["variables"]["training_wanted"]["codes"][3] = "Weet niet"
+    raw["variables"]["remarks"]["question"] = "Nog opmerkingen?"
+    raw["variables"]["contact_ok"] = {"type": "single", "question": "Mogen wij u benaderen?",
+                                      "codes": {1: "Ja", 2: "Nee"}, "required": False}
+    del raw["variables"]["sector_other"]
+    (tmp_path / "codebook_2025.yml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False),
+                                                encoding="utf-8")
+    (tmp_path / "params").mkdir()
+    year_2024 = yaml.safe_load((ROOT / "params" / "2024.yml").read_text(encoding="utf-8"))
+    for key in ("survey", "registrations", "codebook", "linked_registrations"):
+        year_2024["inputs"][key] = str(ROOT / year_2024["inputs"][key])
+    (tmp_path / "params" / "2024.yml").write_text(yaml.safe_dump(year_2024, allow_unicode=True), encoding="utf-8")
+    year_2025 = dict(year_2024, year=2025, inputs=dict(year_2024["inputs"], codebook=str(tmp_path / "codebook_2025.yml")))
+    cells = pd.read_csv(SURVEY, dtype=str, keep_default_na=False).drop(columns=["sector_other"])
+    cells.to_csv(tmp_path / "survey_2025.csv", index=False)
+    year_2025["inputs"]["survey"] = str(tmp_path / "survey_2025.csv")
+    (tmp_path / "params" / "2025.yml").write_text(yaml.safe_dump(year_2025, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(params_mod, "PROJECT_ROOT", tmp_path)
+    result = CliRunner().invoke(app, ["validate", "2025"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Codebook changes against 2024 (4)" in out
+    assert "questions added: contact_ok" in out and "questions removed: sector_other" in out
+    assert "training_wanted: code 3 label changed ('Weet ik niet' -> 'Weet niet')" in out
+    assert "remarks: question changed" in out
