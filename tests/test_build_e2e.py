@@ -66,6 +66,7 @@ def test_report_structure_and_no_free_text(edition):
     assert "@fig-" not in html and "@tbl-" not in html
     # Free-text answers never reach the report.
     import pandas as pd
+
     from exploitation_report.paths import PROJECT_ROOT
     survey = pd.read_csv(PROJECT_ROOT / "data/2024/survey_2024_synthetic.csv", dtype=str)
     for column in ("sector_other", "noreport_other_text", "remarks"):

@@ -186,7 +186,7 @@ def test_estimate_is_ordered_seeded_and_coherent():
     a, b = run(data), run(data)
     assert a == b                                        # same seed, same numbers
     assert run(data, seed=8)["any"].ci_low != a["any"].ci_low
-    for form, lad in a.items():
+    for lad in a.values():
         assert lad.known_dedup <= lad.reported_raw
         assert lad.minimum <= lad.known_dedup
         assert lad.scenario_low <= lad.scenario_central <= lad.scenario_high

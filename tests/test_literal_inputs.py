@@ -107,7 +107,8 @@ def assert_suffix_literal(markdown: str, times: int) -> None:
 def test_rule_and_context_files_are_literal(tmp_path):
     from types import SimpleNamespace
 
-    from exploitation_report import recommendations as rc, registrations as reg
+    from exploitation_report import recommendations as rc
+    from exploitation_report import registrations as reg
     from exploitation_report.estimation import Ladder
     from exploitation_report.paths import REPORT_DIR
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,12 +21,12 @@ DATA = Path(__file__).parent / "data" / "mse"
 ANCHORS = list(csv.DictReader((DATA / "published_anchors.csv").open(encoding="utf-8")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def table(name: str):
     return mse.as_table(mse.read_capture_histories(DATA / name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def ranked(name: str, max_order: int):
     return mse.search_models(table(name), max_order=max_order, criterion="bic")
 

@@ -11,9 +11,22 @@ import pytest
 import statsmodels.api as sm
 
 from exploitation_report import mse
-from exploitation_report.mse_models import (CaptureTable, Structure, check, closure, design, fit, fit_many,
-                                            generators, minus_inf_terms, newton, parameters, parse_hierarchy,
-                                            positive_table_exists, superset_sums)
+from exploitation_report.mse_models import (
+    CaptureTable,
+    Structure,
+    check,
+    closure,
+    design,
+    fit,
+    fit_many,
+    generators,
+    minus_inf_terms,
+    newton,
+    parameters,
+    parse_hierarchy,
+    positive_table_exists,
+    superset_sums,
+)
 from exploitation_report.mse_search import hierarchical_models, pairs
 
 DATA = Path(__file__).parent / "data" / "mse"

@@ -11,8 +11,14 @@ from scipy.stats import poisson
 
 from exploitation_report import mse
 from exploitation_report.mse_models import CaptureTable, design, fit
-from exploitation_report.mse_search import (candidate_models, fitted_values, neighbours, overlap_p_value, pairs,
-                                            stepwise_path)
+from exploitation_report.mse_search import (
+    candidate_models,
+    fitted_values,
+    neighbours,
+    overlap_p_value,
+    pairs,
+    stepwise_path,
+)
 
 DATA = Path(__file__).parent / "data" / "mse"
 

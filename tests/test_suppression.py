@@ -8,8 +8,16 @@ repeating the module's own logic.
 import numpy as np
 import pytest
 
-from exploitation_report.suppression import (Shown, all_or_none_base, is_small, protect, published, share_is_disclosive,
-                                             small_count, suppress_record)
+from exploitation_report.suppression import (
+    Shown,
+    all_or_none_base,
+    is_small,
+    protect,
+    published,
+    share_is_disclosive,
+    small_count,
+    suppress_record,
+)
 
 
 def computable(cell_vector, shown, hidden) -> bool:

@@ -295,7 +295,7 @@ def test_qualtrics_extra_header_rows_named(cells, cb, typed, tmp_path):
 def test_answer_labels_recoded_or_unknown_ones_named(cells, cb, typed, tmp_path):
     for name in ("sector", "met_sexual", "know_route"):
         codes = cb.variables[name].codes
-        cells[name] = cells[name].map(lambda v: f"  {codes[int(v)].upper()} " if v and int(v) in codes else v)
+        cells[name] = cells[name].map(lambda v, codes=codes: f"  {codes[int(v)].upper()} " if v and int(v) in codes else v)
     path = tmp_path / "labels.csv"
     cells.to_csv(path, index=False)
     frame = read_survey(path, cb)

@@ -13,8 +13,18 @@ from exploitation_report import encounters, published
 from exploitation_report.codebook import load_codebook
 from exploitation_report.survey_io import read_registrations, read_survey
 from exploitation_report.synth import (
-    COLUMNS, CONDITIONED, GROUPS, PUBLISHED_2024, SHIPPED_N, TARGET_DIRECT, TARGET_MET_ANY, TARGET_MET_BOTH,
-    generate_registrations, generate_survey, realised, write_synthetic,
+    COLUMNS,
+    CONDITIONED,
+    GROUPS,
+    PUBLISHED_2024,
+    SHIPPED_N,
+    TARGET_DIRECT,
+    TARGET_MET_ANY,
+    TARGET_MET_BOTH,
+    generate_registrations,
+    generate_survey,
+    realised,
+    write_synthetic,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
