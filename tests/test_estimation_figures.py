@@ -7,7 +7,7 @@ from exploitation_report import estimation_figures as figs
 LAD = est.Ladder("any", 100.0, 80.0, 80.0, 200.0, 300.0, 120.0, 380.0, 0.95,
                  intervals={"reported_raw": (90.0, 110.0), "scenario_central": (150.0, 260.0)},
                  minimum=60.0, nonresponse=(0.0, 0.5, 1.0))
-REG = {"year": 2022, "synthetic": True, "suspected": {"count": 29},
+REG = {"source": "ZVHG", "year": 2022, "synthetic": True, "suspected": {"count": 29},
        "by_form": {"any": {"display": "29", "count": 29}, "sexual": {"display": "x", "count": None}}}
 
 

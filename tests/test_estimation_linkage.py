@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pytest
+from places import PLACE
 
 from exploitation_report import linkage
 
@@ -93,11 +94,11 @@ def test_candidates_table_marks_the_chosen_model():
 
 
 def test_section_says_demo_and_gives_both_intervals():
-    text = linkage.section(result(), capture(), 5, "2022–2023", True, "@tbl-l", "@tbl-m")
+    text = linkage.section(result(), capture(), 5, "2022–2023", True, "@tbl-l", "@tbl-m", PLACE)
     assert "Demonstratie op synthetische gegevens" in text
     assert "samen 31 verschillende personen" in text and "**77**" in text
     assert "58–109" in text and "60–436" in text and "laagste BIC" in text
-    real = linkage.section(result(), capture(), 5, "2022–2023", False, "@tbl-l", "@tbl-m")
+    real = linkage.section(result(), capture(), 5, "2022–2023", False, "@tbl-l", "@tbl-m", PLACE)
     assert "synthetische" not in real
 
 
@@ -109,7 +110,7 @@ def test_section_on_the_shipped_demo_file_with_the_real_mse_module():
         pytest.skip("demo capture histories not shipped")
     data = mse.read_capture_histories(path)
     res = mse.estimate(data, method="bic", max_order=2, resamples=100, seed=1)
-    text = linkage.section(res, data, 5, "2022–2023", bool(data.attrs.get("synthetic")), "@tbl-l", "@tbl-m")
+    text = linkage.section(res, data, 5, "2022–2023", bool(data.attrs.get("synthetic")), "@tbl-l", "@tbl-m", PLACE)
     assert "Demonstratie op synthetische gegevens" in text
     rec = linkage.suppressed_record(res.as_record(), 5)
     assert all(v is None or v == 0 or v >= 5 for v in rec["overlaps"].values())

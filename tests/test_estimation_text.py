@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+from places import ELSEWHERE, PLACE
 
 from exploitation_report import dutch
 from exploitation_report import estimation as est
@@ -24,9 +25,12 @@ def test_factor_is_short_and_dutch():
 
 
 def test_estimand_states_the_union_and_marks_synthetic():
-    t = text.estimand("2022–2023", synthetic=True)
+    t = text.estimand("2022–2023", synthetic=True, place=PLACE)
     assert "niet de som" in t and "2022–2023" in t and "synthetische gegevens" in t
-    assert "synthetic-notice" not in text.estimand("2022–2023", synthetic=False)
+    assert "synthetic-notice" not in text.estimand("2022–2023", synthetic=False, place=PLACE)
+    # Place-bound words come from the parameters: another municipality, no Groningen.
+    elsewhere = text.estimand("2022–2023", synthetic=True, place=ELSEWHERE)
+    assert "in de gemeente Voorbeeld" in elsewhere and "Groningen" not in elsewhere
 
 
 def test_outcome_states_the_nonresponse_assumption_and_the_typical_figure():
@@ -68,7 +72,7 @@ def test_method_names_every_assumption_and_its_range():
                               np.array([True, False, False]), missing_counts=2, unknown_others=1)
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500), band_cap=(25, 30, 50),
                         others_cap=(6, 8, 16))
-    t = text.method(data, a, Book(), resamples=2000, registered_years=[2022, 2023])
+    t = text.method(data, a, Book(), resamples=2000, registered_years=[2022, 2023], place=PLACE)
     for piece in ("2022 en 2023", "De 3 respondenten", "1 van hen zagen", "naar schatting 1.200",
                   "marge 1.000 tot 1.500", "0 (laag), 0,5 (centraal) of 1 (hoog)", "2.000 herhaalde trekkingen",
                   "2 organisaties", "antwoordcategorieën (1, 2–9, tien of meer)",

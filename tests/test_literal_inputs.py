@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from places import GRONINGEN, PLACE
 from pypdf import PdfReader
 from report_text import squash
 
@@ -117,7 +118,8 @@ def test_rule_and_context_files_are_literal(tmp_path):
     record = {"count": 60, "base": 100, "estimate": 0.6, "ci_low": 0.5, "ci_high": 0.7, "ci_level": 0.95,
               "suppressed": False}
     assessed = [rc.assess(r, {i.key: record for i in r.indicators}) for r in rules.recommendations]
-    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023" + LABEL_SUFFIX), synthetic=False)
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023" + LABEL_SUFFIX), synthetic=False,
+                        municipality=GRONINGEN)
     est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95, "typical": 730.0,
            "nonresponse_factor": {"low": 0.0, "central": 0.5, "high": 1.0}, "intervals": {"typical": [310.0, 1290.0]}}
     conclusions = rc.conclusions_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"count": 29}},
@@ -133,10 +135,11 @@ def test_rule_and_context_files_are_literal(tmp_path):
     registrations = pd.DataFrame([("ZVHG", 2022, "any", "suspected", 20, 0, "x"),
                                   ("ZVHG", 2022, "any", "confirmed", 0, 0, "x")],
                                  columns=["source", "year", "form", "status", "count", "synthetic", "source_note"])
-    by_year = {2022: reg.summary(registrations, 2022, 5)}
+    by_year = {2022: reg.summary(registrations, 2022, 5, "ZVHG")}
     ladder = Ladder("any", 150.0, 80.0, 80.0, 100.0, 140.0, 50.0, 200.0, 0.95)
     record = reg.dark_number_record(ladder, by_year, by_year[2022], [2023])
-    text = reg.comparison_text(by_year[2022], by_year, record, context, literal("2022–2023" + LABEL_SUFFIX), "@tbl-x")
+    text = reg.comparison_text(by_year[2022], by_year, record, context, literal("2022–2023" + LABEL_SUFFIX), "@tbl-x",
+                               PLACE)
     sources = context.national_dark_number.sources
     assert_suffix_literal(text.replace("@tbl-x", "tabel"), 2 + 1 + 1 + 2 * len(sources))
 

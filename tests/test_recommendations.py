@@ -1,4 +1,5 @@
 import pytest
+from places import GRONINGEN
 
 from exploitation_report import recommendations as rc
 from exploitation_report.errors import InputError
@@ -71,7 +72,7 @@ def test_missing_rules_file_is_named(tmp_path):
 
 def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval_shows_it():
     from types import SimpleNamespace
-    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023"), synthetic=True)
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023"), synthetic=True, municipality=GRONINGEN)
     h = lambda key: rec(0.58, 127, 220)  # noqa: E731
     est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95, "typical": 730.0,
            "nonresponse_factor": {"low": 0.0, "central": 0.5, "high": 1.0}, "intervals": {"typical": [310.0, 1290.0]}}
@@ -90,7 +91,8 @@ def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval
     # The summary states what the estimate rests on, with the figure at factor 1.
     assert "0,5 keer zo vaak slachtoffers" in summary and "dan gaat het om 730" in summary
     # Synthetic status comes from the edition (inputs included), not from the parameters alone.
-    marked_by_inputs = rc.summary_markdown(SimpleNamespace(reference_period=p.reference_period, synthetic=False),
+    marked_by_inputs = rc.summary_markdown(SimpleNamespace(reference_period=p.reference_period, synthetic=False,
+                                                           municipality=GRONINGEN),
                                            h, est, reg, assessed, synthetic=True)
     assert "synthetische gegevens" in marked_by_inputs
     assert "synthetische gegevens" not in rc.summary_markdown(p, h, est, reg, assessed, synthetic=False)

@@ -1,5 +1,6 @@
 import pandas as pd
 import pytest
+from places import PLACE
 
 from exploitation_report import registrations as reg
 from exploitation_report.errors import InputError
@@ -22,24 +23,24 @@ LADDER = Ladder("any", 150.0, 80.0, 80.0, 100.0, 140.0, 50.0, 200.0, 0.95)
 
 
 def test_summary_hides_small_counts_and_marks_synthetic_cells():
-    s = reg.summary(REG, 2022, threshold=5)
+    s = reg.summary(REG, 2022, threshold=5, source="ZVHG")
     assert s["suspected"]["count"] == 20 and not s["suspected"]["synthetic"]
     assert s["confirmed"] == {"count": None, "suppressed": True, "display": "x", "available": True,
                               "synthetic": False}
     assert s["by_form"]["sexual"]["synthetic"] and not s["by_form"]["criminal"]["available"]
     assert s["years_available"] == [2022, 2023]
-    assert reg.summary(REG, 2023, 5)["confirmed"]["count"] == 0     # zero says nothing about a person
+    assert reg.summary(REG, 2023, 5, "ZVHG")["confirmed"]["count"] == 0     # zero says nothing about a person
     named = REG.copy()
     named.attrs["source"] = "data/reg.csv"          # read_registrations keeps the file name here
     with pytest.raises(InputError) as err:
-        reg.summary(named, 1990, 5)
+        reg.summary(named, 1990, 5, "ZVHG")
     problem = err.value.problems[0]
     assert (problem.file, problem.column) == ("data/reg.csv", "year")
     assert "ZVHG in 1990 (estimation.registrations_year)" in problem.expected and "2022, 2023" in problem.found
 
 
 def test_period_years_split_available_and_missing():
-    assert reg.period_years(REG, 2022, 2024) == {"available": [2022, 2023], "missing": [2024]}
+    assert reg.period_years(REG, 2022, 2024, "ZVHG") == {"available": [2022, 2023], "missing": [2024]}
 
 
 def test_dark_number_per_year():
@@ -60,7 +61,7 @@ def test_period_dark_number_is_a_range_between_sum_and_largest_year():
 
 def test_dark_number_record_with_a_suppressed_headline():
     small = frame([("ZVHG", 2022, "any", "suspected", 3, 0, "n"), ("ZVHG", 2023, "any", "suspected", 40, 0, "n")])
-    by_year = {y: reg.summary(small, y, 5) for y in (2022, 2023)}
+    by_year = {y: reg.summary(small, y, 5, "ZVHG") for y in (2022, 2023)}
     record = reg.dark_number_record(LADDER, by_year, by_year[2022], [])
     assert record["central"] is None and record["by_year"]["2022"] is None
     assert record["by_year"]["2023"]["central"] == pytest.approx(2.5)
@@ -68,8 +69,8 @@ def test_dark_number_record_with_a_suppressed_headline():
 
 
 def test_headline_year_outside_the_period_stays_out_of_the_period_ratio():
-    by_year = {2023: reg.summary(REG, 2023, 5)}
-    record = reg.dark_number_record(LADDER, by_year, reg.summary(REG, 2022, 5), [])
+    by_year = {2023: reg.summary(REG, 2023, 5, "ZVHG")}
+    record = reg.dark_number_record(LADDER, by_year, reg.summary(REG, 2022, 5, "ZVHG"), [])
     assert record["year"] == 2022 and record["central"] == pytest.approx(100 / 20)
     assert record["period"]["years"] == [2023] and record["period"]["registered_sum"] == 30
     assert set(record["by_year"]) == {"2022", "2023"}
@@ -89,10 +90,10 @@ def test_shipped_context_has_sources_and_bad_context_is_rejected(tmp_path):
 
 
 def test_comparison_text_and_table():
-    by_year = {y: reg.summary(REG, y, 5) for y in (2022, 2023)}
+    by_year = {y: reg.summary(REG, y, 5, "ZVHG") for y in (2022, 2023)}
     record = reg.dark_number_record(LADDER, by_year, by_year[2022], [])
     ctx = reg.load_context(REPORT_DIR / "context.yml")
-    text = reg.comparison_text(by_year[2022], by_year, record, ctx, "2022–2023", "@tbl-x")
+    text = reg.comparison_text(by_year[2022], by_year, record, ctx, "2022–2023", "@tbl-x", PLACE)
     assert "registreerde vermoedelijke slachtoffers van seksuele of criminele uitbuiting in de gemeente Groningen: " \
            "20 in 2022 en 30 in 2023." in text
     assert "te klein om te publiceren" in text                    # 3 confirmed: hidden

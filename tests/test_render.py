@@ -14,6 +14,7 @@ import nbformat
 import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from places import PLACE
 
 from exploitation_report.render import Edition, RenderError, export_parts, render, write_report_qmd
 from exploitation_report.render import quarto as quarto_mod
@@ -24,7 +25,7 @@ ROOT = project_root()
 REQUIRED = ["samenvatting", "methode", "aard", "omvang", "conclusies", "bijlage-codebook", "bijlage-parameters"]
 EDITION = Edition(
     year=2024, title="Titel", subtitle="Ondertitel", period_label="2022–2023",
-    synthetic=True, organisation="CKM",
+    synthetic=True, organisation="CKM", place=PLACE,
 )
 
 
@@ -117,9 +118,10 @@ def test_outline_order_ids_and_numbering():
 def test_static_chapters_hold_no_numbers_but_placeholders():
     text = (ROOT / "report" / "chapters" / "inleiding.md").read_text(encoding="utf-8")
     without_placeholders = re.sub(r"\$\{\w+\}", "", text)
-    # the action programme's years are the only digits allowed in static text
-    assert set(re.findall(r"\d+", without_placeholders)) <= {"2022", "2024", "1", "2", "3", "4"}
-    assert "Naar een gemeente zonder uitbuiting" in text and "${year}" in text
+    # only the research questions' numbers: place, programme and years come from the parameters
+    assert set(re.findall(r"\d+", without_placeholders)) <= {"1", "2", "3", "4"}
+    assert "Groningen" not in text and "${municipality}" in text and "${programme_sentence}" in text
+    assert "${year}" in text
 
 
 def test_write_report_qmd_builds_a_self_contained_project(tmp_path):
@@ -191,7 +193,7 @@ def test_unknown_placeholder_in_static_chapter(tmp_path):
 def test_non_synthetic_edition_has_no_marking(tmp_path):
     build = tmp_path / "b"
     make_parts(build)
-    real = Edition(year=2024, title="T", subtitle="S", period_label="P", synthetic=False, organisation="CKM")
+    real = Edition(year=2024, title="T", subtitle="S", period_label="P", synthetic=False, organisation="CKM", place=PLACE)
     text = write_report_qmd(build, real).read_text(encoding="utf-8")
     assert "synthetic: false" in text and "SYNTHETISCHE" not in text and "synthetic-notice" not in text
 

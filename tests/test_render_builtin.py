@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 import pytest  # noqa: E402
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
+from places import PLACE  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 from exploitation_report.render import Edition, RenderError, export_parts, write_report_qmd  # noqa: E402
@@ -86,6 +87,7 @@ EDITION = Edition(
     period_label="2022–2023",
     synthetic=True,
     organisation="Centrum tegen Kinderhandel en Mensenhandel",
+    place=PLACE,
 )
 
 

@@ -1,0 +1,14 @@
+"""Place-bound words for tests: those of the shipped 2024 parameters, and a made-up municipality."""
+
+from types import SimpleNamespace
+
+from exploitation_report.params import ActionProgramme, Municipality, Organisation
+from exploitation_report.place import Place
+
+GRONINGEN = Municipality(name="Groningen", commissioner="Gemeente Groningen",
+                         registering_organisation=Organisation(short="ZVHG", name="Zorg- en Veiligheidshuis Groningen"),
+                         action_programme=ActionProgramme(name="Naar een gemeente zonder uitbuiting", period="2022–2024"))
+VOORBEELD = Municipality(name="Voorbeeld", commissioner="Gemeente Voorbeeld",
+                         registering_organisation=Organisation(short="ZVV", name="Zorg- en Veiligheidshuis Voorbeeld"))
+PLACE = Place.from_params(SimpleNamespace(municipality=GRONINGEN))
+ELSEWHERE = Place.from_params(SimpleNamespace(municipality=VOORBEELD))
