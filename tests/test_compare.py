@@ -73,13 +73,16 @@ def test_a_planted_change_is_found_with_old_and_new_values():
     assert list(comparison.by_chapter()) == ["survey"]
 
 
-def test_intervals_follow_the_value_shown_and_added_figures_are_listed():
+def test_intervals_are_the_records_own_and_added_figures_are_listed():
     results = copy.deepcopy(RESULTS)
     results["figures"]["estimation.any"].update(scenario_central=100.0, intervals={"scenario_central": [50.0, 200.0]})
+    del results["figures"]["estimation.any"]["ci_low"], results["figures"]["estimation.any"]["ci_high"]
     results["figures"]["estimation.new"] = {"estimate": 3.0}
     del results["figures"]["recommendations.care_institutions"]
     moved = {c.key: c for c in compare_editions(edition(), edition(results)).figures}
-    assert moved["estimation.any"].old_interval == (94.7, 285.2) and moved["estimation.any"].new == 100.0
+    # The interval the report prints (ci_low-ci_high), else the one kept for the value shown.
+    assert moved["estimation.any"].old_interval == (62.6, 336.6) and moved["estimation.any"].new == 100.0
+    assert moved["estimation.any"].new_interval == (50.0, 200.0)
     assert moved["estimation.new"].status == "added" and moved["estimation.new"].new == 3.0
     assert {moved[k].status for k in moved if k.startswith("recommendations.")} == {"removed"}
 
