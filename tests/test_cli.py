@@ -98,3 +98,12 @@ def test_render_failure_gives_the_reason_first_and_keeps_the_tools_detail(monkey
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert lines[0].startswith("Error: typst failed on _build/2024/report.typ")
     assert "unknown variable: foo" in result.output and "at line 12" in result.output
+
+
+def test_synth_for_2024_writes_the_shipped_files_byte_for_byte(tmp_path):
+    from exploitation_report.paths import PROJECT_ROOT
+
+    result = runner.invoke(app, ["synth", "--year", "2024", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for path in tmp_path.iterdir():
+        assert path.read_bytes() == (PROJECT_ROOT / "data" / "2024" / path.name).read_bytes(), path.name
