@@ -30,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)
-	$(BIN)/exploitation-report validate $(YEAR) $(PARAMS)
+	$(BIN)/exploitation-report validate $(YEAR) $(VARIANT_FLAG) $(PARAMS)
 
 # Refuses to overwrite existing files; add SYNTH="--force" (or --out another folder) on purpose.
 synth: $(STAMP)

@@ -17,6 +17,13 @@ def test_validate_lists_every_problem_of_a_bad_override():
     assert "suppression.min_count" in result.output
 
 
+def test_validate_a_variant_checks_its_file_and_its_name():
+    result = runner.invoke(app, ["validate", "2024", "--variant", "lowfactor"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["validate", "2024", "--variant", "Low/er"])
+    assert result.exit_code == 2 and "variant name" in result.output
+
+
 def test_validate_shipped_inputs():
     result = runner.invoke(app, ["validate", "2024"])
     assert result.exit_code == 0, result.output
