@@ -4,13 +4,18 @@ YEAR ?= 2024
 ENGINE ?= auto
 # Parameter overrides, e.g.  make report PARAMS="-p estimation.nonresponse_factor.central=0.3"
 PARAMS ?=
+# A named variant: builds _output/$(YEAR)--$(VARIANT)/ and leaves the base edition alone, e.g.
+#   make report VARIANT=lowfactor            (overrides from params/variants/lowfactor.yml)
+#   make report VARIANT=mincount PARAMS="-p suppression.min_count=10"
+VARIANT ?=
+VARIANT_FLAG := $(if $(VARIANT),--variant $(VARIANT))
 PYTHON ?= python3
 
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test validate synth clean
+.PHONY: report test validate synth compare list clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,16 +24,24 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/exploitation-report build $(YEAR) --engine $(ENGINE) $(PARAMS)
+	$(BIN)/exploitation-report build $(YEAR) --engine $(ENGINE) $(VARIANT_FLAG) $(PARAMS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)
-	$(BIN)/exploitation-report validate $(YEAR) $(PARAMS)
+	$(BIN)/exploitation-report validate $(YEAR) $(VARIANT_FLAG) $(PARAMS)
 
+# Refuses to overwrite existing files; add SYNTH="--force" (or --out another folder) on purpose.
 synth: $(STAMP)
-	$(BIN)/exploitation-report synth
+	$(BIN)/exploitation-report synth --year $(YEAR) $(SYNTH)
+
+# What moved between the base edition and a variant: make compare VARIANT=lowfactor
+compare: $(STAMP)
+	$(BIN)/exploitation-report compare $(YEAR) $(YEAR)$(if $(VARIANT),--$(VARIANT))
+
+list: $(STAMP)
+	$(BIN)/exploitation-report list
 
 clean:
 	rm -rf _build _output

@@ -63,14 +63,14 @@ HOLD_LOCK = """
 import sys, time
 from pathlib import Path
 from exploitation_report.build import edition_lock
-with edition_lock(Path(sys.argv[1]), int(sys.argv[2])):
+with edition_lock(Path(sys.argv[1]), sys.argv[2]):
     print("locked", flush=True)
     sys.stdin.readline()   # hold the lock until the test says so
 """
 
 
-def hold_lock(build_root: Path, year: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(build_root), str(year)],
+def hold_lock(build_root: Path, edition: int | str) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(build_root), str(edition)],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "locked"
     return proc
@@ -200,3 +200,23 @@ def test_cli_prints_one_line_for_a_full_disk(monkeypatch):
     assert lines == ["Error: building 2024 failed at _output/.2024.staging/report.pdf: the disk is full; the "
                      "previous edition (if any) is unchanged (free space or fix the folder's permissions, then "
                      "build again)"]
+
+
+def test_a_variant_has_its_own_lock_beside_its_base_edition(tmp_path):
+    base = hold_lock(tmp_path, 2024)
+    try:
+        release(hold_lock(tmp_path, "2024--lowfactor"))
+    finally:
+        release(base)
+
+
+def test_the_variant_appendix_says_plainly_when_the_base_edition_is_not_built(tmp_path):
+    prov = {"edition": "2024--x", "year": 2024, "effective_params": {}}
+    text = build_mod.variant_appendix_part(tmp_path / "2024", {"meta": {}, "figures": {}}, prov)
+    assert text.startswith("De basiseditie 2024 was niet gebouwd")
+
+
+def test_an_unsafe_variant_name_is_refused_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_mod, "load_inputs", lambda params: pytest.fail("no work for a bad name"))
+    with pytest.raises(InputError, match="variant name"):
+        build_mod.build(2024, engine="builtin", variant="../2023", output_root=tmp_path / "o", build_root=tmp_path / "b")

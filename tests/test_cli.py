@@ -17,6 +17,13 @@ def test_validate_lists_every_problem_of_a_bad_override():
     assert "suppression.min_count" in result.output
 
 
+def test_validate_a_variant_checks_its_file_and_its_name():
+    result = runner.invoke(app, ["validate", "2024", "--variant", "lowfactor"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["validate", "2024", "--variant", "Low/er"])
+    assert result.exit_code == 2 and "variant name" in result.output
+
+
 def test_validate_shipped_inputs():
     result = runner.invoke(app, ["validate", "2024"])
     assert result.exit_code == 0, result.output
@@ -24,7 +31,8 @@ def test_validate_shipped_inputs():
 
 
 def test_synth_writes_marked_files(tmp_path):
-    result = runner.invoke(app, ["synth", "--out", str(tmp_path), "--seed", "7", "--n", "60", "--no-condition"])
+    result = runner.invoke(app, ["synth", "--year", "2024", "--out", str(tmp_path), "--seed", "7", "--n", "60",
+                                 "--no-condition"])
     assert result.exit_code == 0, result.output
     text = (tmp_path / "survey_2024_synthetic.csv").read_text(encoding="utf-8")
     assert text.splitlines()[0].split(",")[2] == "synthetic"
@@ -32,12 +40,50 @@ def test_synth_writes_marked_files(tmp_path):
 
 
 def test_synth_conditioned_by_default_and_refuses_a_size_it_cannot_match(tmp_path):
-    result = runner.invoke(app, ["synth", "--out", str(tmp_path / "a"), "--seed", "7"])
+    result = runner.invoke(app, ["synth", "--year", "2024", "--out", str(tmp_path / "a"), "--seed", "7"])
     assert result.exit_code == 0, result.output
     assert "published_figures.yml" in (tmp_path / "a" / "README.md").read_text(encoding="utf-8")
-    result = runner.invoke(app, ["synth", "--out", str(tmp_path / "b"), "--n", "60"])
+    result = runner.invoke(app, ["synth", "--year", "2024", "--out", str(tmp_path / "b"), "--n", "60"])
     assert result.exit_code != 0
     assert "cannot hold 222" in result.output and "--no-condition" in result.output
+
+
+def test_synth_requires_a_year_and_refuses_to_overwrite(tmp_path):
+    result = runner.invoke(app, ["synth", "--out", str(tmp_path)])
+    assert result.exit_code != 0 and "--year" in result.output
+    args = ["synth", "--year", "2024", "--out", str(tmp_path), "--seed", "7", "--n", "60", "--no-condition"]
+    assert runner.invoke(app, args).exit_code == 0
+    survey = tmp_path / "survey_2024_synthetic.csv"
+    survey.write_text("kept", encoding="utf-8")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and "--force" in result.output and "survey_2024_synthetic.csv" in result.output
+    assert survey.read_text(encoding="utf-8") == "kept"
+    assert runner.invoke(app, args + ["--force"]).exit_code == 0
+    assert survey.read_text(encoding="utf-8") != "kept"
+
+
+def test_synth_without_out_refuses_to_overwrite_the_shipped_data():
+    from exploitation_report.paths import PROJECT_ROOT
+
+    shipped = {p: p.read_bytes() for p in (PROJECT_ROOT / "data" / "2024").iterdir()}
+    result = runner.invoke(app, ["synth", "--year", "2024"])
+    assert result.exit_code == 1 and "--force" in result.output
+    assert {p: p.read_bytes() for p in (PROJECT_ROOT / "data" / "2024").iterdir()} == shipped
+
+
+def test_synth_names_files_for_their_year(tmp_path):
+    result = runner.invoke(app, ["synth", "--year", "2026", "--out", str(tmp_path), "--seed", "7", "--n", "60",
+                                 "--no-condition"])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["README.md", "linked_registrations_synthetic.csv", "registrations_2026.csv",
+                     "survey_2026_synthetic.csv"]
+    import pandas as pd
+
+    regs = pd.read_csv(tmp_path / "registrations_2026.csv")
+    assert sorted(regs["year"].unique()) == [2024, 2025] and (regs["synthetic"] == 1).all()
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "survey_2026_synthetic.csv" in readme and "2024_synthetic" not in readme
 
 
 def test_unknown_engine_is_rejected():
@@ -59,3 +105,12 @@ def test_render_failure_gives_the_reason_first_and_keeps_the_tools_detail(monkey
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert lines[0].startswith("Error: typst failed on _build/2024/report.typ")
     assert "unknown variable: foo" in result.output and "at line 12" in result.output
+
+
+def test_synth_for_2024_writes_the_shipped_files_byte_for_byte(tmp_path):
+    from exploitation_report.paths import PROJECT_ROOT
+
+    result = runner.invoke(app, ["synth", "--year", "2024", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for path in tmp_path.iterdir():
+        assert path.read_bytes() == (PROJECT_ROOT / "data" / "2024" / path.name).read_bytes(), path.name

@@ -216,3 +216,17 @@ def check_html(html: str) -> None:
                   "{{< pagebreak >}}", "{{< include ", "@fig-x", "#set page(fill: red)", "$x^2$",
                   "<i>x</i> *y* @tbl-z", LABEL_SUFFIX.strip()):
         assert shown in text, shown
+
+
+def test_a_variants_texts_are_literal_on_the_cover_and_in_its_appendix():
+    """A variant file's description, a changed parameter's value and a figure's label are input text."""
+    from exploitation_report.compare import EditionData, ParamChange, compare_editions
+    from exploitation_report.compare_text import variant_appendix, variant_notice
+
+    change = ParamChange("title", "Titel", "Titel" + LABEL_SUFFIX)
+    assert_suffix_literal(variant_notice("x", 2024, "Lager" + LABEL_SUFFIX, [change]), times=2)
+    record = {"label": "Politie" + LABEL_SUFFIX, "base": 20, "count": 5, "estimate": 0.25}
+    base = EditionData("2024", None, {"figures": {"survey.q": record}}, {"effective_params": {"title": "Titel"}})
+    variant = EditionData("2024--x", None, {"figures": {"survey.q": {**record, "estimate": 0.3}}},
+                          {"effective_params": {"title": change.new}})
+    assert_suffix_literal(variant_appendix(compare_editions(base, variant), 2024), times=2)

@@ -112,6 +112,7 @@ def test_outline_order_ids_and_numbering():
         ("Bijlage C Parameters en herkomst", "bijlage-parameters", False, False),
         ("Bijlage D Simulatiestudie van de schatting", "bijlage-simulatie", True, False),
         ("Bijlage E Gepubliceerde cijfers en synthetische gegevens", "bijlage-gepubliceerd", True, False),
+        ("Bijlage F Wat verandert er ten opzichte van de basiseditie", "bijlage-variant", True, False),
     ]
 
 

@@ -1,0 +1,174 @@
+"""Comparing editions (compare.py), its Dutch appendix text and the variant names and files."""
+
+import copy
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from exploitation_report.cli import app
+from exploitation_report.compare import EditionData, compare_editions, param_changes, read_edition
+from exploitation_report.compare_text import variant_appendix, variant_notice
+from exploitation_report.errors import InputError
+from exploitation_report.variants import edition_id, load_variant, merged_overrides, parse_edition_id
+
+RESULTS = {
+    "meta": {"year": 2024, "synthetic": True},
+    "figures": {
+        "survey.met_any": {"base": 222, "count": 122, "estimate": 0.5495, "ci_low": 0.4838, "ci_high": 0.6136,
+                           "suppressed": False},
+        "survey.items.reported_to": {
+            "question": "Waar gemeld?", "base": 21,
+            "options": {"report_police": {"label": "Politie [regio]", "base": 21, "count": 6, "estimate": 0.2857,
+                                          "suppressed": False}}},
+        "estimation.any": {"scenario_central": 166.7, "ci_low": 62.6, "ci_high": 336.6,
+                           "intervals": {"scenario_central": [94.7, 285.2]}},
+        "recommendations.care_institutions": {"triggered": True, "threshold": 0.5},
+    },
+}
+PROV = {"edition": "2024", "year": 2024, "params_digest": "abc", "engine": "builtin",
+        "effective_params": {"year": 2024, "suppression": {"min_count": 5},
+                             "estimation": {"nonresponse_factor": {"low": 0.0, "central": 0.5, "high": 1.0}}}}
+
+
+def edition(results=RESULTS, prov=PROV, name="2024"):
+    return EditionData(name, None, results, prov)
+
+
+def write_edition(folder, results=RESULTS, prov=PROV):
+    folder.mkdir(parents=True)
+    (folder / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    (folder / "provenance.json").write_text(json.dumps(prov), encoding="utf-8")
+    return folder
+
+
+def test_an_edition_compared_with_itself_lists_nothing():
+    comparison = compare_editions(edition(), edition(copy.deepcopy(RESULTS), copy.deepcopy(PROV)))
+    assert comparison.params == [] and comparison.figures == []
+    # The answer option is a figure of its own, as are the question's text and base and the rule's two values.
+    assert comparison.compared == 7
+
+
+def test_differences_within_the_tolerance_are_no_change():
+    results = copy.deepcopy(RESULTS)
+    results["figures"]["survey.met_any"]["estimate"] *= 1 + 1e-12
+    assert compare_editions(edition(), edition(results)).figures == []
+
+
+def test_a_planted_change_is_found_with_old_and_new_values():
+    results = copy.deepcopy(RESULTS)
+    results["figures"]["survey.met_any"].update(estimate=0.6, ci_low=0.53, ci_high=0.66)
+    results["figures"]["survey.items.reported_to"]["options"]["report_police"].update(suppressed=True, count=None)
+    prov = copy.deepcopy(PROV)
+    prov["effective_params"]["suppression"]["min_count"] = 10
+    comparison = compare_editions(edition(), edition(results, prov, "2024--mincount"))
+    assert [(p.key, p.old, p.new) for p in comparison.params] == [("suppression.min_count", 5, 10)]
+    moved = {c.key: c for c in comparison.figures}
+    assert set(moved) == {"survey.met_any", "survey.items.reported_to.options.report_police"}
+    met = moved["survey.met_any"]
+    assert (met.old, met.new, met.old_interval, met.new_interval) == (0.5495, 0.6, (0.4838, 0.6136), (0.53, 0.66))
+    assert met.suppression is None and met.chapter == "survey"
+    police = moved["survey.items.reported_to.options.report_police"]
+    assert police.label == "Politie [regio]" and police.suppression == "hidden"
+    assert list(comparison.by_chapter()) == ["survey"]
+
+
+def test_intervals_are_the_records_own_and_added_figures_are_listed():
+    results = copy.deepcopy(RESULTS)
+    results["figures"]["estimation.any"].update(scenario_central=100.0, intervals={"scenario_central": [50.0, 200.0]})
+    del results["figures"]["estimation.any"]["ci_low"], results["figures"]["estimation.any"]["ci_high"]
+    results["figures"]["estimation.new"] = {"estimate": 3.0}
+    del results["figures"]["recommendations.care_institutions"]
+    moved = {c.key: c for c in compare_editions(edition(), edition(results)).figures}
+    # The interval the report prints (ci_low-ci_high), else the one kept for the value shown.
+    assert moved["estimation.any"].old_interval == (62.6, 336.6) and moved["estimation.any"].new == 100.0
+    assert moved["estimation.any"].new_interval == (50.0, 200.0)
+    assert moved["estimation.new"].status == "added" and moved["estimation.new"].new == 3.0
+    assert {moved[k].status for k in moved if k.startswith("recommendations.")} == {"removed"}
+
+
+def test_param_changes_of_nested_parameters():
+    a = {"estimation": {"bootstrap": {"resamples": 2000}, "factor": [1, 2]}, "title": "x"}
+    b = {"estimation": {"bootstrap": {"resamples": 4000}, "factor": [1, 3]}, "title": "x"}
+    assert [(c.key, c.old, c.new) for c in param_changes(a, b)] == [
+        ("estimation.bootstrap.resamples", 2000, 4000), ("estimation.factor[1]", 2, 3)]
+
+
+def test_compare_cli_json_parses_and_markdown_lists_the_change(tmp_path):
+    results = copy.deepcopy(RESULTS)
+    results["figures"]["survey.met_any"]["estimate"] = 0.6
+    a = write_edition(tmp_path / "2024")
+    b = write_edition(tmp_path / "2024--other", results, {**PROV, "edition": "2024--other"})
+    runner = CliRunner()
+    result = runner.invoke(app, ["compare", "2024", "2024--other", "--json", "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [c["key"] for c in data["chapters"]["survey"]] == ["survey.met_any"]
+    assert data["chapters"]["survey"][0]["old"] == 0.5495 and data["chapters"]["survey"][0]["new"] == 0.6
+    result = runner.invoke(app, ["compare", str(a), str(b), "--markdown"])
+    assert result.exit_code == 0 and "| survey.met_any |" in result.output
+    result = runner.invoke(app, ["compare", str(a), str(a)])
+    assert result.exit_code == 0 and "0 of 7 figures moved" in result.output
+    result = runner.invoke(app, ["compare", "2024", "2031", "--output", str(tmp_path)])
+    assert result.exit_code == 1 and "2031 is not built" in result.output
+
+
+def test_list_shows_editions_and_variants(tmp_path):
+    write_edition(tmp_path / "2024")
+    write_edition(tmp_path / "2024--lowfactor", RESULTS, {**PROV, "params_digest": "def", "edition": "2024--lowfactor"})
+    (tmp_path / ".2024.staging").mkdir()
+    result = CliRunner().invoke(app, ["list", "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if "2024" in line and "Editions" not in line]
+    assert len(rows) == 2 and "lowfactor" in rows[1] and "def" in rows[1] and "builtin" in rows[0]
+
+
+def test_the_appendix_says_plainly_when_the_base_edition_is_missing_and_escapes_inputs():
+    assert "niet gebouwd" in variant_appendix(None, 2024)
+    results = copy.deepcopy(RESULTS)
+    results["figures"]["survey.items.reported_to"]["options"]["report_police"]["estimate"] = 0.5
+    text = variant_appendix(compare_editions(edition(), edition(results, name="2024--x")), 2024)
+    assert "Politie \\[regio\\]" in text and "28\\,6\\%" in text and "50\\,0\\%" in text
+    notice = variant_notice("x", 2024, "Zie *dit*", [])
+    assert "\\*dit\\*" in notice
+
+
+# --------------------------------------------------------------------------- variant names and files
+
+
+@pytest.mark.parametrize("name", ["lowfactor", "min-count-10", "a", "x2"])
+def test_safe_variant_names(name):
+    assert edition_id(2024, name) == f"2024--{name}"
+    assert parse_edition_id(f"2024--{name}") == (2024, name)
+
+
+@pytest.mark.parametrize("name", ["", "../2023", "Low", "a--b", "-a", "a-", "a b", "a/b", "x" * 41, "ü"])
+def test_unsafe_variant_names_are_refused(name):
+    with pytest.raises(InputError, match="variant name"):
+        edition_id(2024, name)
+
+
+def test_edition_ids():
+    assert edition_id(2024) == "2024" and parse_edition_id("2024") == (2024, None)
+    with pytest.raises(ValueError):
+        parse_edition_id("latest")
+
+
+def test_a_variant_file_holds_the_overrides_and_the_command_line_adds_to_them(tmp_path):
+    (tmp_path / "low.yml").write_text("description: Lager\noverrides:\n  a.b: 0.3\n  c: 1\n", encoding="utf-8")
+    variant = load_variant("low", tmp_path)
+    assert variant.description == "Lager" and variant.overrides == {"a.b": 0.3, "c": 1}
+    assert merged_overrides(variant, {"c": 2, "d": 3}) == {"a.b": 0.3, "c": 2, "d": 3}
+    assert load_variant("none", tmp_path).overrides == {}
+    (tmp_path / "bad.yml").write_text("overide: {}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="overide"):
+        load_variant("bad", tmp_path)
+
+
+def test_the_shipped_variant_file_is_valid():
+    assert load_variant("lowfactor").overrides == {"estimation.nonresponse_factor.central": 0.3}
+
+
+def test_read_edition_of_a_missing_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not built"):
+        read_edition("2024", tmp_path)
