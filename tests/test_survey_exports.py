@@ -502,8 +502,9 @@ def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, mon
                                                 encoding="utf-8")
     (tmp_path / "params").mkdir()
     year_2024 = yaml.safe_load((ROOT / "params" / "2024.yml").read_text(encoding="utf-8"))
-    for key in ("survey", "registrations", "codebook", "linked_registrations"):
-        year_2024["inputs"][key] = str(ROOT / year_2024["inputs"][key])
+    for key, value in year_2024["inputs"].items():
+        if value is not None:
+            year_2024["inputs"][key] = str(ROOT / value)
     (tmp_path / "params" / "2024.yml").write_text(yaml.safe_dump(year_2024, allow_unicode=True), encoding="utf-8")
     year_2025 = dict(year_2024, year=2025, inputs=dict(year_2024["inputs"], codebook=str(tmp_path / "codebook_2025.yml")))
     cells = pd.read_csv(SURVEY, dtype=str, keep_default_na=False).drop(columns=["sector_other"])
