@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 
 class _Text(HTMLParser):
@@ -102,3 +104,91 @@ def pdf_toc(pages: list[str]) -> list[str]:
 
 _LEADER = re.compile(r"(?:\. ?){3,}\d")
 _TOC_ENTRY = re.compile(r"(\S.*?)\s*(?:\.\s?){2,}\s*(\d+)")
+
+
+@dataclass
+class PageLayout:
+    """Where a PDF page puts ink: text runs as (left, right, baseline) and images as
+    (left, right, bottom, top), in points from the page's lower left corner."""
+
+    width: float
+    height: float
+    text: list[tuple[float, float, float, str]] = field(default_factory=list)
+    images: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+
+def _multiply(a, b):
+    """The PDF matrix product a x b of two [a b c d e f] matrices."""
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+def _cid_widths(font) -> tuple[dict[int, float], float]:
+    """Glyph widths (1/1000 em) of a Type0 font with 2-byte codes, as Typst writes its fonts."""
+    descendant = font["/DescendantFonts"][0].get_object()
+    widths, entries, i = {}, list(descendant.get("/W", [])), 0
+    while i < len(entries):
+        first, second = int(entries[i]), entries[i + 1]
+        if isinstance(second, list) or hasattr(second, "__iter__"):
+            for k, w in enumerate(second):
+                widths[first + k] = float(w)
+            i += 2
+        else:
+            for cid in range(first, int(second) + 1):
+                widths[cid] = float(entries[i + 2])
+            i += 3
+    return widths, float(descendant.get("/DW", 1000))
+
+
+def pdf_layout(path) -> list[PageLayout]:
+    """Text runs with their extent and images with their box, page by page.
+
+    Follows the operators a Typst PDF uses (q/Q, cm, BT/ET, Tf, Tm, TJ/Tj, Do) and
+    measures each run with its font's glyph widths, so a word that runs into the
+    margin shows up with its real right edge.
+    """
+    reader = PdfReader(path)
+    pages = []
+    for page in reader.pages:
+        layout = PageLayout(float(page.mediabox.width), float(page.mediabox.height))
+        resources = page.get("/Resources") or {}
+        fonts = {name: _cid_widths(ref.get_object()) for name, ref in (resources.get("/Font") or {}).items()
+                 if ref.get_object().get("/Subtype") == "/Type0"}
+        ctm, stack, tm, font, size = [1, 0, 0, 1, 0, 0], [], [1, 0, 0, 1, 0, 0], None, 0.0
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"q":  # the text font and size are part of the graphics state too
+                stack.append((ctm, font, size))
+            elif op == b"Q":
+                ctm, font, size = stack.pop()
+            elif op == b"cm":
+                ctm = _multiply([float(v) for v in operands], ctm)
+            elif op == b"BT":
+                tm = [1, 0, 0, 1, 0, 0]
+            elif op == b"Tm":
+                tm = [float(v) for v in operands]
+            elif op == b"Tf":
+                font, size = fonts.get(operands[0]), float(operands[1])
+            elif op in (b"TJ", b"Tj") and font is not None:
+                widths, default = font
+                advance, chars = 0.0, []
+                for item in operands[0] if op == b"TJ" else operands:
+                    if isinstance(item, (int, float)) or hasattr(item, "as_numeric"):
+                        advance -= float(item) / 1000 * size
+                        continue
+                    # pypdf may read a string as UTF-16 and hand it back with a byte order mark.
+                    raw = item.get_original_bytes() if hasattr(item, "get_original_bytes") else bytes(item)
+                    raw = raw.removeprefix(b"\xfe\xff")
+                    for k in range(0, len(raw) - 1, 2):
+                        cid = raw[k] << 8 | raw[k + 1]
+                        advance += widths.get(cid, default) / 1000 * size
+                        chars.append(cid)
+                matrix = _multiply(tm, ctm)
+                x0, y = matrix[4], matrix[5]
+                layout.text.append((x0, x0 + advance * matrix[0], y, f"{len(chars)} glyphs"))
+            elif op == b"Do":
+                box = [_multiply([1, 0, 0, 1, cx, cy], ctm)[4:] for cx in (0, 1) for cy in (0, 1)]
+                xs, ys = [p[0] for p in box], [p[1] for p in box]
+                layout.images.append((min(xs), max(xs), min(ys), max(ys)))
+        pages.append(layout)
+    return pages

@@ -31,8 +31,8 @@ def test_ladder_figure_marks_synthetic_registrations():
            "by_form": {"sexual": {"count": 13, "synthetic": True}, "criminal": {"count": None}}}
     fig = figs.ladder_figure({f: LAD for f in est.FORMS}, reg)
     legends = [ax.get_legend() for ax in fig.axes]
-    assert [t.get_text() for t in legends[0].get_texts()] == ["geregistreerd 2022: 29"]
-    assert [t.get_text() for t in legends[1].get_texts()] == ["geregistreerd 2022: 13 (synthetisch)"]
+    assert [t.get_text() for t in legends[0].get_texts()] == ["geregistreerd 2022:\n29"]
+    assert [t.get_text() for t in legends[1].get_texts()] == ["geregistreerd 2022:\n13 (synthetisch)"]
     assert legends[2] is None                                    # hidden count: no line
     assert "95%-interval" in fig._supxlabel.get_text()
     plt.close(fig)

@@ -52,6 +52,18 @@ def test_option_panels_highlight_is_hatched_in_a_second_colour():
     assert first[0].get_hatch() == survey_figures.HATCH and not first[1].get_hatch()
     assert first[0].get_facecolor() != first[1].get_facecolor()
     assert fig.axes[0].get_title(loc="left") == "Woonsituatie (n = 127)"
+    assert not fig.legends                                    # no label given: no legend
+
+
+def test_option_panels_explain_the_highlight_in_a_legend():
+    panels = [("Woonsituatie (n = 127)", {"Zorginstelling": rec(0.4), "Zelfstandig": rec(0.3)})]
+    fig = survey_figures.option_panels(panels, highlight={"Zorginstelling"}, highlight_label="uitgelicht: zorg")
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["uitgelicht: zorg"]
+    assert legend.legend_handles[0].get_hatch() == survey_figures.HATCH
+    # Nothing highlighted is drawn: nothing to explain.
+    fig = survey_figures.option_panels(panels, highlight={"Opvang"}, highlight_label="uitgelicht: zorg")
+    assert not fig.legends
 
 
 def test_group_panels_one_panel_per_measure_with_x_for_hidden():

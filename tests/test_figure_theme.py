@@ -1,0 +1,73 @@
+"""One figure theme: every figure is drawn at the PDF's text width, so its lettering
+prints at the size it is set in, and nothing is set below the theme's smallest size."""
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.text import Text
+from test_estimation_figures import LAD, REG
+from test_survey_figures import rec
+
+from exploitation_report import estimation as est
+from exploitation_report import estimation_figures, survey_figures
+from exploitation_report.present import (
+    FIGURE_DPI,
+    FIGURE_MAX_HEIGHT,
+    FIGURE_WIDTH,
+    PALETTE,
+    SMALL_SIZE,
+    emit_figure,
+    set_theme,
+)
+
+
+def figures():
+    """(name, function drawing the figure): drawn only when its test runs."""
+    import pandas as pd
+
+    tornado = pd.DataFrame([{"assumption": "nonresponse", "label": "Niet-respondenten", "low": 0.0, "central": 0.5,
+                             "high": 1.0, "total_low": 300.0, "total_central": 500.0, "total_high": 700.0,
+                             "swing": 400.0}])
+    yield "shares", lambda: survey_figures.shares_with_intervals({"a": rec(0.55), "b": rec(0.2, suppressed=True)})
+    yield "panels", lambda: survey_figures.option_panels([("Woonsituatie (n = 40)", {"Zorg": rec(0.5), "Thuis": rec(0.3)})],
+                                                 highlight={"Zorg"})
+    # Taller than a page as drawn: emit_figure fits it to the page instead of the PDF shrinking it.
+    yield "tall", lambda: survey_figures.option_panels([(f"Vraag {i} (n = 40)", {f"Antwoord {j}": rec(0.1 * j) for j in range(6)})
+                                                for i in range(6)])
+    yield "groups", lambda: survey_figures.group_panels({"Zorg": {"s": rec(0.5)}, "Onderwijs": {"s": rec(0.2)}},
+                                                {"s": "Seksueel"})
+    yield "ladder", lambda: estimation_figures.ladder_figure({f: LAD for f in est.FORMS}, REG)
+    yield "tornado", lambda: estimation_figures.tornado_figure(tornado)
+
+
+@pytest.mark.parametrize("name", ["shares", "panels", "tall", "groups", "ladder", "tornado"])
+def test_lettering_is_at_least_the_smallest_size_at_print_size(name, tmp_path, monkeypatch):
+    set_theme()
+    fig = dict(figures())[name]()
+    assert fig.get_figwidth() == pytest.approx(FIGURE_WIDTH)
+    sizes = {t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()}
+    assert sizes and min(sizes) >= SMALL_SIZE, sorted(sizes)
+    # Saved as the report saves it (tight box): no wider than the text width, so
+    # neither engine scales it down (a 1:1 image keeps its point sizes).
+    monkeypatch.setattr("exploitation_report.present.emit", lambda *a, **k: None)
+    path = emit_figure("aard", fig, id=f"fig-{name}", caption="c", alt="a", figures_dir=tmp_path)
+    from PIL import Image
+
+    width_in, height_in = (pixels / FIGURE_DPI for pixels in Image.open(path).size)
+    assert width_in <= FIGURE_WIDTH + 0.02, width_in
+    assert height_in <= FIGURE_MAX_HEIGHT + 0.02, height_in
+    plt.close("all")
+
+
+def grey(colour: str) -> float:
+    """The grey value a colour prints as (ITU-R BT.601 luma)."""
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def test_the_colours_that_encode_something_stay_apart_in_greyscale():
+    # Bars against highlighted bars (also hatched), points and intervals against light bars.
+    pairs = [(survey_figures.BAR, survey_figures.HIGHLIGHT), (PALETTE[0], PALETTE[2]), (PALETTE[0], PALETTE[1])]
+    for a, b in pairs:
+        assert abs(grey(a) - grey(b)) >= 0.15, (a, b)

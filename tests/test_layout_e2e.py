@@ -1,0 +1,112 @@
+"""The built editions (both engines) on paper and on a phone: page fill and margins
+of the PDF, and no sideways scrolling of the HTML in a narrow window."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from report_text import pdf_layout
+
+pytestmark = pytest.mark.e2e
+
+MM = 72 / 25.4
+# report/typst/ckm-report.typ: page margins (left, right, top, bottom) in mm.
+MARGIN = {"left": 25, "right": 25, "top": 30, "bottom": 25}
+# Typst hangs punctuation and hyphens a little into the margin (overhang); more is an overflow.
+OVERHANG = 2 * MM
+FULL_PAGE_FIGURE = 0.6  # an image this tall (share of the text area) makes a full-page figure
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _chapter_starts(path) -> set[int]:
+    """0-based page indices where a level-1 heading (chapter, summary, appendices) starts."""
+    reader = PdfReader(path)
+    return {reader.get_destination_page_number(entry) for entry in reader.outline if not isinstance(entry, list)}
+
+
+@pytest.fixture(scope="module", params=["builtin_edition", "quarto_edition"])
+def edition(request):
+    """The session's editions (no build of their own); Quarto's is skipped where Quarto is absent."""
+    return request.getfixturevalue(request.param)[1]
+
+
+@pytest.fixture(scope="module")
+def pdf(edition):
+    path = edition.output_dir / "report.pdf"
+    return path, pdf_layout(path)
+
+
+def test_no_text_or_image_in_the_side_margins(pdf):
+    _, pages = pdf
+    out = []
+    for number, page in enumerate(pages, 1):
+        left, right = MARGIN["left"] * MM - OVERHANG, page.width - MARGIN["right"] * MM + OVERHANG
+        boxes = [(x0, x1) for x0, x1, *_ in page.text] + [(x0, x1) for x0, x1, *_ in page.images]
+        out += [(number, round(x0 / MM, 1), round(x1 / MM, 1)) for x0, x1 in boxes if x0 < left or x1 > right]
+    assert not out, f"(page, left mm, right mm) beyond the text area: {out[:10]}"
+
+
+def test_no_page_less_than_half_full_except_before_a_chapter_or_a_full_page_figure(pdf):
+    path, pages = pdf
+    starts = _chapter_starts(path)
+    assert len(starts) >= 5, starts
+    top_of = lambda page: page.height - MARGIN["top"] * MM  # noqa: E731
+    bottom = MARGIN["bottom"] * MM
+
+    def fill(page) -> float:
+        ink = [y for *_, y, _ in page.text if bottom < y < top_of(page)] + [y0 for _, _, y0, _ in page.images]
+        return (top_of(page) - min(ink)) / (top_of(page) - bottom) if ink else 0.0
+
+    def full_page_figure(page) -> bool:
+        return any((y1 - y0) >= FULL_PAGE_FIGURE * (top_of(page) - bottom) for _, _, y0, y1 in page.images)
+
+    thin = []
+    for i, page in enumerate(pages[:-1]):
+        if i + 1 in starts or full_page_figure(pages[i + 1]) or full_page_figure(page):
+            continue
+        if fill(page) < 0.5:
+            thin.append((i + 1, round(fill(page), 2)))
+    assert not thin, f"(page, share filled) of pages less than half full: {thin}"
+
+
+def test_continued_tables_say_so(pdf):
+    text = " ".join(page.extract_text() or "" for page in PdfReader(pdf[0]).pages)
+    assert re.search(r"Tabel \d+ \(vervolg\)", text)
+
+
+# A script appended to a copy of the page: after load and fonts, it writes what
+# sticks out of a 390 px wide page (tables scroll inside their own box) into the DOM.
+_MEASURE = """<style>html { width: 390px; }</style><script>
+window.addEventListener("load", () => document.fonts.ready.then(() => {
+  const wide = [...document.querySelectorAll("body *")].filter(e =>
+    getComputedStyle(e).position !== "fixed" && !e.closest("table, .synthetic-banner")
+    && e.getBoundingClientRect().right > 391).map(e => e.tagName + (e.id ? "#" + e.id : ""));
+  const tables = [...document.querySelectorAll("table")].filter(t => t.getBoundingClientRect().right > 391);
+  const out = document.createElement("pre");
+  out.textContent = "MEASURED " + JSON.stringify({wide: wide.slice(0, 10), tables: tables.length});
+  document.body.appendChild(out);
+}));</script>"""
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (Debian's chromium package)")
+def test_html_does_not_scroll_sideways_at_390_px(edition, tmp_path):
+    import json
+
+    html = (edition.output_dir / "report.html").read_text(encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text(html.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
+    proc = subprocess.run(
+        [str(CHROMIUM), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=390,844", "--virtual-time-budget=3000",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    found = re.search(r"MEASURED (\{.*?\})\s*</pre>", proc.stdout)
+    assert found, proc.stderr[-2000:]
+    measured = json.loads(found.group(1).replace("&quot;", '"'))
+    assert measured["wide"] == [], measured
+    assert measured["tables"] == 0, measured
