@@ -71,3 +71,17 @@ def test_the_colours_that_encode_something_stay_apart_in_greyscale():
     pairs = [(survey_figures.BAR, survey_figures.HIGHLIGHT), (PALETTE[0], PALETTE[2]), (PALETTE[0], PALETTE[1])]
     for a, b in pairs:
         assert abs(grey(a) - grey(b)) >= 0.15, (a, b)
+
+
+def test_a_label_that_cannot_fit_does_not_break_the_figure():
+    """An input label of one very long word cannot wrap: the figure keeps a sane size."""
+    import matplotlib.pyplot as plt
+
+    from exploitation_report import present
+
+    fig, ax = plt.subplots(figsize=(present.FIGURE_WIDTH, 3))
+    ax.barh(["x" * 400, "kort"], [1, 2])
+    present.fit_to_page(fig)
+    width, height = fig.get_size_inches()
+    assert width >= present.FIGURE_MIN_SIDE * present.FIGURE_WIDTH and height > 0
+    plt.close(fig)
