@@ -76,13 +76,19 @@ def html_toc(path) -> list[str]:
 
 # Labelled numbers as a reader meets them: "Figuur 3", "Tabel 12", "Hoofdstuk 2",
 # "Paragraaf 3.3.1", "Bijlage B".
+_CONTINUED = re.compile(r"Tabel\s?\d+\s?\(vervolg\)")
 _LABELLED = re.compile(r"(Figuur|Tabel|Hoofdstuk|Paragraaf|Bijlage)\s?(\d+(?:\.\d+)*|[A-Z]\b)")
 
 
 def labelled_numbers(text: str) -> list[str]:
-    """Every labelled number in reading order; words hyphenated at a line end are joined."""
+    """Every labelled number in reading order; words hyphenated at a line end are joined.
+
+    A continued table's "Tabel n (vervolg)" is left out: where a table breaks depends on
+    the page layout, which differs a little between Typst versions.
+    """
     text = re.sub(r"-\s+", "-", text)
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", "", text)
+    text = _CONTINUED.sub(" ", text)
     return [f"{word} {number}" for word, number in _LABELLED.findall(text)]
 
 
