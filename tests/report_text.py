@@ -10,12 +10,15 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 
-class _Text(HTMLParser):
+class HtmlPage(HTMLParser):
+    """Visible text (``parts``, without style and script) and every start tag with its attributes."""
+
     def __init__(self):
         super().__init__()
-        self.parts, self._skip = [], 0
+        self.parts, self.tags, self._skip = [], [], 0
 
     def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
         self._skip += tag in ("style", "script")
 
     def handle_endtag(self, tag):
@@ -27,7 +30,7 @@ class _Text(HTMLParser):
 
 
 def html_text(path) -> str:
-    parser = _Text()
+    parser = HtmlPage()
     parser.feed(path.read_text(encoding="utf-8"))
     return " ".join(" ".join(parser.parts).split())
 

@@ -11,7 +11,6 @@ the edition is then read as a browser and a PDF reader would.
 import shutil
 import subprocess
 import tempfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +18,7 @@ import pytest
 import yaml
 from places import GRONINGEN, PLACE
 from pypdf import PdfReader
-from report_text import squash
+from report_text import HtmlPage, squash
 
 from exploitation_report import build as build_mod
 from exploitation_report.markdown import literal
@@ -144,23 +143,6 @@ def test_rule_and_context_files_are_literal(tmp_path):
     assert_suffix_literal(text.replace("@tbl-x", "tabel"), 2 + 1 + 1 + 2 * len(sources))
 
 
-class _Page(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags, self.text, self._skip = [], [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("style", "script")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.text.append(data)
-
-
 def quarto_available() -> bool:
     from exploitation_report.render.quarto import find_quarto
 
@@ -203,7 +185,7 @@ def test_hostile_input_text_reaches_both_formats_as_literal_text(tmp_path, monke
 def check_html(html: str) -> None:
     """Nothing from an input became an element or attribute; every payload reads as written."""
     assert SECRET not in html   # no file was read through a text field
-    page = _Page()
+    page = HtmlPage()
     page.feed(html)
     assert not any("onerror" in attrs for _, attrs in page.tags)
     assert not any(tag == "img" and attrs.get("src") in ("x", "x.png") for tag, attrs in page.tags)
@@ -211,7 +193,7 @@ def check_html(html: str) -> None:
                    "<em>y</em>", 'href="http://example.org"', "<code>code</code>", "<b>v</b>", "<em>s</em>",
                    'class="math'):
         assert markup not in html, markup
-    text = " ".join("".join(page.text).split())   # pandoc puts line breaks between blocks
+    text = " ".join("".join(page.parts).split())   # pandoc puts line breaks between blocks
     for shown in ("<script>alert(5)</script>", "**vet** _schuin_ [link](http://example.org)",
                   "{{< pagebreak >}}", "{{< include ", "@fig-x", "#set page(fill: red)", "$x^2$",
                   "<i>x</i> *y* @tbl-z", LABEL_SUFFIX.strip()):
