@@ -106,11 +106,11 @@ def test_html_is_self_contained(editions):
 
 
 def test_provenance_records_the_tools_as_used(editions):
-    quarto = editions["quarto"]["provenance"]["render"]
-    assert quarto["engine"] == "quarto"
-    assert quarto["versions"]["quarto"] == tool_version([find_quarto(), "--version"])
-    assert quarto["versions"]["pandoc"] == tool_version([find_quarto(), "pandoc", "--version"])
-    builtin = editions["builtin"]["provenance"]["render"]
-    assert builtin["engine"] == "builtin" and builtin["versions"]["pandoc"]
-    for render in (quarto, builtin):
-        assert re.fullmatch(r"\d+\.\d+\.\d+", render["versions"]["typst"] or ""), render
+    prov = {name: e["provenance"] for name, e in editions.items()}
+    assert prov["quarto"]["engine"] == "quarto" and prov["builtin"]["engine"] == "builtin"
+    quarto, builtin = prov["quarto"]["render_versions"], prov["builtin"]["render_versions"]
+    assert quarto["quarto"] == tool_version([find_quarto(), "--version"])
+    assert quarto["pandoc"] == tool_version([find_quarto(), "pandoc", "--version"])
+    assert builtin["pandoc"]
+    for versions in (quarto, builtin):
+        assert re.fullmatch(r"\d+\.\d+\.\d+", versions["typst"] or ""), versions
