@@ -16,8 +16,8 @@ import csv
 import time
 from pathlib import Path
 
-from exploitation_report import mse
-from exploitation_report.mse_search import hierarchical_models
+from exploitation_report.stats.mse import analysis as mse
+from exploitation_report.stats.mse.search import hierarchical_models
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "mse"
 

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from exploitation_report.build import build
+from exploitation_report.pipeline.build import build
 from exploitation_report.render import render, tool_version
 from exploitation_report.render.quarto import find_quarto
 

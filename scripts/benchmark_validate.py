@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from exploitation_report.codebook import load_codebook
+from exploitation_report.inputs.codebook import load_codebook
+from exploitation_report.inputs.readers import read_survey
 from exploitation_report.paths import PROJECT_ROOT
-from exploitation_report.survey_io import read_survey
 
 
 def main(rows: int = 100_000) -> float:

@@ -18,11 +18,11 @@ import argparse
 import time
 from pathlib import Path
 
-from exploitation_report import estimation as est
-from exploitation_report import simulation as sim
-from exploitation_report.codebook import load_codebook
-from exploitation_report.params import load_params, params_path
+from exploitation_report.inputs.codebook import load_codebook
+from exploitation_report.inputs.params import load_params, params_path
 from exploitation_report.paths import PROJECT_ROOT
+from exploitation_report.stats import estimation as est
+from exploitation_report.stats import simulation as sim
 
 
 def main() -> None:

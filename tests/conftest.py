@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from exploitation_report.build import build
-from exploitation_report.codebook import load_codebook
+from exploitation_report.inputs.codebook import load_codebook
+from exploitation_report.inputs.readers import read_survey
+from exploitation_report.pipeline.build import build
 from exploitation_report.render.quarto import find_quarto
-from exploitation_report.survey_io import read_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 SURVEY = ROOT / "data" / "2024" / "survey_2024_synthetic.csv"

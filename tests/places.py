@@ -2,8 +2,8 @@
 
 from types import SimpleNamespace
 
-from exploitation_report.params import ActionProgramme, Municipality, Organisation
-from exploitation_report.place import Place
+from exploitation_report.chapters.place import Place
+from exploitation_report.inputs.params import ActionProgramme, Municipality, Organisation
 
 GRONINGEN = Municipality(name="Groningen", commissioner="Gemeente Groningen",
                          registering_organisation=Organisation(short="ZVHG", name="Zorg- en Veiligheidshuis Groningen"),

@@ -8,7 +8,7 @@ import pingouin as pg
 import pytest
 from scipy import stats
 
-from exploitation_report import association as a
+from exploitation_report.stats import association as a
 
 
 def test_cramers_v_by_hand():

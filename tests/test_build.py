@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from exploitation_report import build as build_mod
-from exploitation_report.errors import InputError
-from exploitation_report.params import Inputs
+from exploitation_report.inputs.errors import InputError
+from exploitation_report.inputs.params import Inputs
+from exploitation_report.pipeline import build as build_mod
 
 
 def edition(folder: Path, text: str) -> Path:
@@ -62,7 +62,7 @@ def test_every_input_has_a_dutch_name_in_the_appendix():
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from exploitation_report.build import edition_lock
+from exploitation_report.pipeline.build import edition_lock
 with edition_lock(Path(sys.argv[1]), sys.argv[2]):
     print("locked", flush=True)
     sys.stdin.readline()   # hold the lock until the test says so

@@ -5,9 +5,9 @@ import json
 import pytest
 from report_text import html_text, pdf_pages, squash
 
-from exploitation_report import dutch
-from exploitation_report.build import BuildError, build
-from exploitation_report.errors import InputError
+from exploitation_report.chapters import dutch
+from exploitation_report.inputs.errors import InputError
+from exploitation_report.pipeline.build import BuildError, build
 
 pytestmark = pytest.mark.e2e
 HEADLINE = ("met_any", "direct_contact", "met_both")
@@ -101,7 +101,7 @@ def test_failed_build_leaves_previous_edition_in_place(edition, tmp_path, monkey
     # A failure inside a notebook is a build error naming the notebook, not a traceback.
     import nbformat
 
-    import exploitation_report.build as build_module
+    import exploitation_report.pipeline.build as build_module
     for source in build_module.ANALYSIS_DIR.glob("*.ipynb"):
         book = nbformat.read(source, as_version=4)
         if source.stem == "02_estimation":
@@ -117,7 +117,7 @@ def test_failed_build_leaves_previous_edition_in_place(edition, tmp_path, monkey
 def test_every_published_figure_reads_as_published(edition):
     # The shipped 2024 edition reproduces the REAL published figures (data/2024/published_figures.yml),
     # each rounded as published; results.json is what the report prints from.
-    from exploitation_report import published
+    from exploitation_report.inputs import published
     from exploitation_report.paths import PROJECT_ROOT
 
     _, result = edition
@@ -159,7 +159,7 @@ def test_full_disk_while_rendering_gives_one_line_and_keeps_the_edition(edition,
 
 
 def test_methode_states_the_disclosure_rules_and_no_small_group_is_all_or_none(edition):
-    from exploitation_report.suppression import all_or_none_base
+    from exploitation_report.stats.suppression import all_or_none_base
 
     _, result = edition
     html = html_text(result.output_dir / "report.html")

@@ -93,7 +93,7 @@ def test_unknown_engine_is_rejected():
 
 
 def test_render_failure_gives_the_reason_first_and_keeps_the_tools_detail(monkeypatch):
-    from exploitation_report import build as build_mod
+    from exploitation_report.pipeline import build as build_mod
     from exploitation_report.render import RenderError
 
     def failing_build(*args, **kwargs):

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from exploitation_report.codebook import load_codebook, survey_schema
-from exploitation_report.errors import InputError
-from exploitation_report.synth import COLUMNS, GROUPS, generate_survey
+from exploitation_report.inputs.codebook import load_codebook, survey_schema
+from exploitation_report.inputs.errors import InputError
+from exploitation_report.synth.generate import COLUMNS, GROUPS, generate_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "data" / "codebook.yml"

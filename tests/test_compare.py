@@ -6,11 +6,11 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from exploitation_report.chapters.compare_text import variant_appendix, variant_notice
 from exploitation_report.cli import app
-from exploitation_report.compare import EditionData, compare_editions, param_changes, read_edition
-from exploitation_report.compare_text import variant_appendix, variant_notice
-from exploitation_report.errors import InputError
-from exploitation_report.variants import edition_id, load_variant, merged_overrides, parse_edition_id
+from exploitation_report.inputs.errors import InputError
+from exploitation_report.pipeline.compare import EditionData, compare_editions, param_changes, read_edition
+from exploitation_report.pipeline.variants import edition_id, load_variant, merged_overrides, parse_edition_id
 
 RESULTS = {
     "meta": {"year": 2024, "synthetic": True},

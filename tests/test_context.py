@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from exploitation_report.context import Context
-from exploitation_report.params import load_params
+from exploitation_report.inputs.edition import EditionInputs
+from exploitation_report.inputs.params import load_params
 from exploitation_report.paths import PROJECT_ROOT
 
 SHIPPED = PROJECT_ROOT / "params" / "2024.yml"
@@ -18,9 +18,9 @@ def frame(marked: bool, **columns) -> pd.DataFrame:
 
 
 def context(params_synthetic: bool, survey: bool, registrations: pd.DataFrame,
-            linked: pd.DataFrame | None = None) -> Context:
+            linked: pd.DataFrame | None = None) -> EditionInputs:
     params = load_params(SHIPPED, [f"synthetic={str(params_synthetic).lower()}"])
-    return Context(params, codebook=None, survey=frame(survey, works_in_municipality=[1, 0]),
+    return EditionInputs(params, codebook=None, survey=frame(survey, works_in_municipality=[1, 0]),
                    registrations=registrations, linked_registrations=linked)
 
 
@@ -46,9 +46,9 @@ def test_analysed_keeps_those_who_work_in_the_municipality():
 
 
 def test_registrations_year_without_rows_is_reported_at_validation():
-    from exploitation_report.context import load_inputs
-    from exploitation_report.errors import InputError
-    from exploitation_report.params import load_params
+    from exploitation_report.inputs.edition import load_inputs
+    from exploitation_report.inputs.errors import InputError
+    from exploitation_report.inputs.params import load_params
     from exploitation_report.paths import PROJECT_ROOT
 
     params = load_params(PROJECT_ROOT / "params" / "2024.yml", ["estimation.registrations_year=1990"])

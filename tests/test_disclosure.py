@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from exploitation_report import synth
-from exploitation_report.build import build
-from exploitation_report.codebook import load_codebook
+from exploitation_report.inputs.codebook import load_codebook
 from exploitation_report.paths import PROJECT_ROOT
+from exploitation_report.pipeline.build import build
+from exploitation_report.synth import generate as synth
 
 pytestmark = pytest.mark.e2e
 K = 8          # raised threshold: counts 1..7 must never be published

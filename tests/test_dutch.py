@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from exploitation_report import dutch
+from exploitation_report.chapters import dutch
 
 
 def test_numbers_use_decimal_comma_and_thousands_point():

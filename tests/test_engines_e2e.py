@@ -12,7 +12,7 @@ import re
 import pytest
 from report_text import html_text, html_toc, labelled_numbers, pdf_pages, pdf_toc, squash
 
-from exploitation_report import dutch
+from exploitation_report.chapters import dutch
 from exploitation_report.render import tool_version
 from exploitation_report.render.quarto import find_quarto
 

@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exploitation_report import estimation as est
-from exploitation_report.params import load_params
+from exploitation_report.inputs.params import load_params
 from exploitation_report.paths import PROJECT_ROOT
+from exploitation_report.stats import estimation as est
 
 BANDS = {1: (1, 1), 2: (2, 3), 3: (4, 5), 4: (6, 10), 5: (11, 20), 6: (21, None)}
 OTHERS = {1: (0, 0), 2: (1, 1), 3: (2, 3), 4: (4, None)}
@@ -352,8 +352,8 @@ def test_no_reported_victims_gives_a_one_sided_interval_not_zero():
 
 
 def test_estimate_victims_is_the_public_estimator():
-    from exploitation_report.codebook import load_codebook
-    from exploitation_report.context import load_inputs
+    from exploitation_report.inputs.codebook import load_codebook
+    from exploitation_report.inputs.edition import load_inputs
 
     params = load_params(PROJECT_ROOT / "params" / "2024.yml")
     ctx = load_inputs(params)

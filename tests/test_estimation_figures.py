@@ -1,8 +1,8 @@
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from exploitation_report import estimation as est
-from exploitation_report import estimation_figures as figs
+from exploitation_report.chapters import estimation_figures as figs
+from exploitation_report.stats import estimation as est
 
 LAD = est.Ladder("any", 100.0, 80.0, 80.0, 200.0, 300.0, 120.0, 380.0, 0.95,
                  intervals={"reported_raw": (90.0, 110.0), "scenario_central": (150.0, 260.0)},

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from places import PLACE
 
-from exploitation_report import linkage
+from exploitation_report.chapters import mse_text as linkage
 
 
 def capture():
@@ -103,7 +103,7 @@ def test_section_says_demo_and_gives_both_intervals():
 
 
 def test_section_on_the_shipped_demo_file_with_the_real_mse_module():
-    mse = pytest.importorskip("exploitation_report.mse")
+    mse = pytest.importorskip("exploitation_report.stats.mse.analysis")
     from exploitation_report.paths import PROJECT_ROOT
     path = PROJECT_ROOT / "data" / "2024" / "linked_registrations_synthetic.csv"
     if not path.exists():

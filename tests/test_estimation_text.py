@@ -2,10 +2,10 @@ import numpy as np
 import pandas as pd
 from places import ELSEWHERE, PLACE
 
-from exploitation_report import dutch
-from exploitation_report import estimation as est
-from exploitation_report import estimation_text as text
+from exploitation_report.chapters import dutch
+from exploitation_report.chapters import estimation_text as text
 from exploitation_report.paths import REPORT_DIR
+from exploitation_report.stats import estimation as est
 
 
 def ladder(form, central, low, high):

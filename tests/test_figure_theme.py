@@ -7,9 +7,8 @@ from matplotlib.text import Text
 from test_estimation_figures import LAD, REG
 from test_survey_figures import rec
 
-from exploitation_report import estimation as est
-from exploitation_report import estimation_figures, survey_figures
-from exploitation_report.present import (
+from exploitation_report.chapters import estimation_figures, survey_figures
+from exploitation_report.chapters.present import (
     FIGURE_DPI,
     FIGURE_MAX_HEIGHT,
     FIGURE_WIDTH,
@@ -18,6 +17,7 @@ from exploitation_report.present import (
     emit_figure,
     set_theme,
 )
+from exploitation_report.stats import estimation as est
 
 
 def figures():
@@ -48,7 +48,7 @@ def test_lettering_is_at_least_the_smallest_size_at_print_size(name, tmp_path, m
     assert sizes and min(sizes) >= SMALL_SIZE, sorted(sizes)
     # Saved as the report saves it (tight box): no wider than the text width, so
     # neither engine scales it down (a 1:1 image keeps its point sizes).
-    monkeypatch.setattr("exploitation_report.present.emit", lambda *a, **k: None)
+    monkeypatch.setattr("exploitation_report.chapters.present.emit", lambda *a, **k: None)
     path = emit_figure("aard", fig, id=f"fig-{name}", caption="c", alt="a", figures_dir=tmp_path)
     from PIL import Image
 
@@ -77,7 +77,7 @@ def test_a_label_that_cannot_fit_does_not_break_the_figure():
     """An input label of one very long word cannot wrap: the figure keeps a sane size."""
     import matplotlib.pyplot as plt
 
-    from exploitation_report import present
+    from exploitation_report.chapters import present
 
     fig, ax = plt.subplots(figsize=(present.FIGURE_WIDTH, 3))
     ax.barh(["x" * 400, "kort"], [1, 2])

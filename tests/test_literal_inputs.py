@@ -20,9 +20,9 @@ from places import GRONINGEN, PLACE
 from pypdf import PdfReader
 from report_text import HtmlPage, squash
 
-from exploitation_report import build as build_mod
-from exploitation_report.markdown import literal
+from exploitation_report.chapters.markdown import literal
 from exploitation_report.paths import PROJECT_ROOT
+from exploitation_report.pipeline import build as build_mod
 from exploitation_report.render.builtin import pandoc_path
 
 SECRET = "SECRET-FILE-CONTENT-7f3a"
@@ -107,10 +107,10 @@ def assert_suffix_literal(markdown: str, times: int) -> None:
 def test_rule_and_context_files_are_literal(tmp_path):
     from types import SimpleNamespace
 
-    from exploitation_report import recommendations as rc
-    from exploitation_report import registrations as reg
-    from exploitation_report.estimation import Ladder
+    from exploitation_report.chapters import recommendations as rc
     from exploitation_report.paths import REPORT_DIR
+    from exploitation_report.stats import registrations as reg
+    from exploitation_report.stats.estimation import Ladder
 
     rules = rc.load_recommendations(poisoned_yaml(REPORT_DIR / "recommendations.yml", tmp_path / "rules.yml",
                                                   {"title", "rationale", "label", "source"}))
@@ -129,7 +129,7 @@ def test_rule_and_context_files_are_literal(tmp_path):
                                   synthetic=False)
     assert_suffix_literal(summary, 2 + len(rules.recommendations))
 
-    context = reg.load_context(poisoned_yaml(REPORT_DIR / "context.yml", tmp_path / "context.yml",
+    context = reg.load_national_figures(poisoned_yaml(REPORT_DIR / "national_figures.yml", tmp_path / "national_figures.yml",
                                              {"label", "scope", "finding", "citation"}))
     registrations = pd.DataFrame([("ZVHG", 2022, "any", "suspected", 20, 0, "x"),
                                   ("ZVHG", 2022, "any", "confirmed", 0, 0, "x")],
@@ -202,8 +202,8 @@ def check_html(html: str) -> None:
 
 def test_a_variants_texts_are_literal_on_the_cover_and_in_its_appendix():
     """A variant file's description, a changed parameter's value and a figure's label are input text."""
-    from exploitation_report.compare import EditionData, ParamChange, compare_editions
-    from exploitation_report.compare_text import variant_appendix, variant_notice
+    from exploitation_report.chapters.compare_text import variant_appendix, variant_notice
+    from exploitation_report.pipeline.compare import EditionData, ParamChange, compare_editions
 
     change = ParamChange("title", "Titel", "Titel" + LABEL_SUFFIX)
     assert_suffix_literal(variant_notice("x", 2024, "Lager" + LABEL_SUFFIX, [change]), times=2)

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from exploitation_report import mse
-from exploitation_report.errors import InputError
+from exploitation_report.inputs.errors import InputError
 from exploitation_report.paths import PROJECT_ROOT
-from exploitation_report.results import dumps
+from exploitation_report.pipeline.results import dumps
+from exploitation_report.stats.mse import analysis as mse
+from exploitation_report.synth import capture_histories as synthetic_lists
 
 DATA = Path(__file__).parent / "data" / "mse"
-DEMO = PROJECT_ROOT / "data" / "2024" / mse.SYNTHETIC_FILE
+DEMO = PROJECT_ROOT / "data" / "2024" / synthetic_lists.SYNTHETIC_FILE
 
 
 def write(tmp_path: Path, text: str, name: str = "links.csv") -> Path:
@@ -84,10 +85,10 @@ def test_published_files_read_back_as_published(tmp_path):
 
 
 def test_synthetic_generator_is_seeded_and_plausible():
-    a, b = mse.synthetic_capture_histories(seed=2024), mse.synthetic_capture_histories(seed=2024)
+    a, b = synthetic_lists.synthetic_capture_histories(seed=2024), synthetic_lists.synthetic_capture_histories(seed=2024)
     assert a.equals(b)
-    assert not a.equals(mse.synthetic_capture_histories(seed=1))
-    assert (a["synthetic"] == 1).all() and list(a.columns[:4]) == list(mse.SYNTHETIC_LISTS)
+    assert not a.equals(synthetic_lists.synthetic_capture_histories(seed=1))
+    assert (a["synthetic"] == 1).all() and list(a.columns[:4]) == list(synthetic_lists.SYNTHETIC_LISTS)
     table = mse.as_table(a)
     assert 30 <= table.observed <= 60                    # the order of ZVHG's 29 registrations a year
     assert table.observed < a.attrs["population"]        # some victims are on no list
@@ -95,11 +96,11 @@ def test_synthetic_generator_is_seeded_and_plausible():
 
 
 def test_shipped_demo_file_is_the_generator_output(tmp_path):
-    written = mse.write_synthetic_capture_histories(tmp_path)
+    written = synthetic_lists.write_synthetic_capture_histories(tmp_path)
     assert written.read_bytes() == DEMO.read_bytes()
     assert b"#" not in DEMO.read_bytes()                  # comment-free CSV
     frame = mse.read_capture_histories(DEMO)
-    assert frame.attrs["synthetic"] is True and frame.attrs["lists"] == mse.SYNTHETIC_LISTS
+    assert frame.attrs["synthetic"] is True and frame.attrs["lists"] == synthetic_lists.SYNTHETIC_LISTS
 
 
 @pytest.mark.parametrize("method", ["bic", "aic", "stepwise"])
@@ -142,7 +143,7 @@ def test_estimate_uses_the_same_resamples_as_bootstrap_interval():
 
 
 def test_no_admissible_model_is_an_error_not_a_number():
-    frame = mse.as_table(mse.synthetic_capture_histories()).to_frame()
+    frame = mse.as_table(synthetic_lists.synthetic_capture_histories()).to_frame()
     frame.loc[(frame.iloc[:, :4].sum(axis=1) > 1), "count"] = 0    # nobody on two lists
     with pytest.raises(ValueError, match="admissible"):
         mse.estimate(frame, resamples=0)

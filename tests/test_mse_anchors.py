@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from exploitation_report import mse
-from exploitation_report.mse_models import generators, parse_hierarchy
+from exploitation_report.stats.mse import analysis as mse
+from exploitation_report.stats.mse.models import generators, parse_hierarchy
 
 DATA = Path(__file__).parent / "data" / "mse"
 ANCHORS = list(csv.DictReader((DATA / "published_anchors.csv").open(encoding="utf-8")))
@@ -258,7 +258,7 @@ def test_admissible_model_counts(name, order):
 
 def test_uk5_admissible_models_up_to_order_four():
     # tests/data/mse/README.md (from the shared reference): 6,519 admissible of 6,893 hierarchical models.
-    from exploitation_report.mse_search import hierarchical_models
+    from exploitation_report.stats.mse.search import hierarchical_models
 
     assert len(hierarchical_models(5, 4)) == 6893
     assert len(ranked("uk_2013_5lists.csv", 4)) == 6519

@@ -11,9 +11,10 @@ import statsmodels.api as sm
 from scipy.optimize import minimize_scalar
 from scipy.stats import chi2, norm
 
-from exploitation_report import mse, mse_intervals
-from exploitation_report.mse_models import CaptureTable
-from exploitation_report.mse_search import hierarchical_models
+from exploitation_report.stats.mse import analysis as mse
+from exploitation_report.stats.mse import intervals as mse_intervals
+from exploitation_report.stats.mse.models import CaptureTable
+from exploitation_report.stats.mse.search import hierarchical_models
 
 DATA = Path(__file__).parent / "data" / "mse"
 

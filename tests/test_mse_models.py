@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from exploitation_report import mse
-from exploitation_report.mse_models import (
+from exploitation_report.stats.mse import analysis as mse
+from exploitation_report.stats.mse.models import (
     CaptureTable,
     Structure,
     check,
@@ -27,7 +27,8 @@ from exploitation_report.mse_models import (
     positive_table_exists,
     superset_sums,
 )
-from exploitation_report.mse_search import hierarchical_models, pairs
+from exploitation_report.stats.mse.search import hierarchical_models, pairs
+from exploitation_report.synth import capture_histories as synthetic_lists
 
 DATA = Path(__file__).parent / "data" / "mse"
 
@@ -65,9 +66,9 @@ def test_closure_generators_and_labels():
         parse_hierarchy("[15]", 4)
     with pytest.raises(ValueError, match="unknown list"):
         t.term("A:E")
-    f = mse.fit_model(mse.synthetic_capture_histories(), [("ZVHG", "Politie")])
+    f = mse.fit_model(synthetic_lists.synthetic_capture_histories(), [("ZVHG", "Politie")])
     assert f.label() == "ZVHG:Politie"
-    assert mse.fit_model(mse.synthetic_capture_histories()).label() == "hoofdeffecten"
+    assert mse.fit_model(synthetic_lists.synthetic_capture_histories()).label() == "hoofdeffecten"
 
 
 def test_capture_table_rejects_impossible_counts():
@@ -211,10 +212,10 @@ def test_status_three_when_both_checks_fail():
 
 
 def test_frame_and_table_round_trip():
-    frame = mse.synthetic_capture_histories()
+    frame = synthetic_lists.synthetic_capture_histories()
     table = mse.as_table(frame)
     again = table.to_frame()
-    assert list(again.columns) == list(mse.SYNTHETIC_LISTS) + ["count"]
+    assert list(again.columns) == list(synthetic_lists.SYNTHETIC_LISTS) + ["count"]
     pd.testing.assert_frame_equal(again, frame.drop(columns="synthetic"), check_like=False)
     assert table.synthetic
     # duplicate rows in an in-memory frame add up

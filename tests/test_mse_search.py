@@ -9,9 +9,9 @@ import pytest
 import statsmodels.api as sm
 from scipy.stats import poisson
 
-from exploitation_report import mse
-from exploitation_report.mse_models import CaptureTable, design, fit
-from exploitation_report.mse_search import (
+from exploitation_report.stats.mse import analysis as mse
+from exploitation_report.stats.mse.models import CaptureTable, design, fit
+from exploitation_report.stats.mse.search import (
     candidate_models,
     fitted_values,
     neighbours,

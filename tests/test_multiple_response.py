@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exploitation_report import multiple_response as mr
-from exploitation_report.codebook import Group
+from exploitation_report.inputs.codebook import Group
+from exploitation_report.stats import multiple_response as mr
 
 GROUP = Group("signals", "Signalen", "Welke signalen?", {"sig_a": "Geld", "sig_b": "Telefoons", "sig_c": "Anders"})
 

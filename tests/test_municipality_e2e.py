@@ -14,8 +14,8 @@ import pytest
 import yaml
 from report_text import html_text, pdf_pages
 
-from exploitation_report import build as build_mod
 from exploitation_report.paths import PROJECT_ROOT
+from exploitation_report.pipeline import build as build_mod
 
 pytestmark = pytest.mark.e2e
 

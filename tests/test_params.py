@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from exploitation_report.errors import InputError
-from exploitation_report.params import apply_overrides, load_params, parse_override
+from exploitation_report.inputs.errors import InputError
+from exploitation_report.inputs.params import apply_overrides, load_params, parse_override
 from exploitation_report.paths import PROJECT_ROOT
 
 SHIPPED = PROJECT_ROOT / "params" / "2024.yml"

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from exploitation_report.proportions import Proportion, proportion, wilson_interval
+from exploitation_report.stats.proportions import Proportion, proportion, wilson_interval
 
 
 @pytest.mark.parametrize("level", [0.9, 0.95, 0.99])

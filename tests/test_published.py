@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from exploitation_report import published
-from exploitation_report.errors import InputError
+from exploitation_report.inputs import published
+from exploitation_report.inputs.errors import InputError
 from exploitation_report.paths import PROJECT_ROOT
 
 FILE = PROJECT_ROOT / "data" / "2024" / "published_figures.yml"

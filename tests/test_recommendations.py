@@ -1,8 +1,8 @@
 import pytest
 from places import GRONINGEN
 
-from exploitation_report import recommendations as rc
-from exploitation_report.errors import InputError
+from exploitation_report.chapters import recommendations as rc
+from exploitation_report.inputs.errors import InputError
 from exploitation_report.paths import REPORT_DIR
 
 

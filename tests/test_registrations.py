@@ -2,10 +2,10 @@ import pandas as pd
 import pytest
 from places import PLACE
 
-from exploitation_report import registrations as reg
-from exploitation_report.errors import InputError
-from exploitation_report.estimation import Ladder
+from exploitation_report.inputs.errors import InputError
 from exploitation_report.paths import REPORT_DIR
+from exploitation_report.stats import registrations as reg
+from exploitation_report.stats.estimation import Ladder
 
 
 def frame(rows):
@@ -77,14 +77,14 @@ def test_headline_year_outside_the_period_stays_out_of_the_period_ratio():
 
 
 def test_shipped_context_has_sources_and_bad_context_is_rejected(tmp_path):
-    ctx = reg.load_context(REPORT_DIR / "context.yml")
+    ctx = reg.load_national_figures(REPORT_DIR / "national_figures.yml")
     nat = ctx.national_dark_number
     assert nat.ratio.low <= nat.ratio.high and nat.sources and all(s.url.startswith("https://") for s in nat.sources)
-    bad = tmp_path / "context.yml"
+    bad = tmp_path / "national_figures.yml"
     bad.write_text("national_dark_number:\n  label: x\n  ratio: {low: 5, high: 4}\n  scope: y\n  sources: []\n",
                    encoding="utf-8")
     with pytest.raises(InputError) as err:
-        reg.load_context(bad)
+        reg.load_national_figures(bad)
     keys = {p.column for p in err.value.problems}
     assert "national_dark_number.ratio" in keys and "national_dark_number.sources" in keys
 
@@ -92,7 +92,7 @@ def test_shipped_context_has_sources_and_bad_context_is_rejected(tmp_path):
 def test_comparison_text_and_table():
     by_year = {y: reg.summary(REG, y, 5, "ZVHG") for y in (2022, 2023)}
     record = reg.dark_number_record(LADDER, by_year, by_year[2022], [])
-    ctx = reg.load_context(REPORT_DIR / "context.yml")
+    ctx = reg.load_national_figures(REPORT_DIR / "national_figures.yml")
     text = reg.comparison_text(by_year[2022], by_year, record, ctx, "2022–2023", "@tbl-x", PLACE)
     assert "registreerde vermoedelijke slachtoffers van seksuele of criminele uitbuiting in de gemeente Groningen: " \
            "20 in 2022 en 30 in 2023." in text

@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from exploitation_report.results import Results, dumps, load_section, merge
+from exploitation_report.pipeline.results import Results, dumps, load_section, merge
 
 
 def test_results_are_stable_bytes_and_merge(tmp_path):

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from exploitation_report import estimation as est
-from exploitation_report import sensitivity as sens
+from exploitation_report.stats import estimation as est
+from exploitation_report.stats import sensitivity as sens
 
 
 def fixed(values):

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exploitation_report import estimation as est
-from exploitation_report import simulation as sim
+from exploitation_report.stats import estimation as est
+from exploitation_report.stats import simulation as sim
 
 BANDS = {1: (1, 1), 2: (2, 3), 3: (4, 5), 4: (6, 10), 5: (11, 20), 6: (21, None)}
 ALL_BANDS = {"n_sexual": BANDS, "n_criminal": BANDS, "n_both": BANDS,

@@ -8,7 +8,7 @@ repeating the module's own logic.
 import numpy as np
 import pytest
 
-from exploitation_report.suppression import (
+from exploitation_report.stats.suppression import (
     Shown,
     all_or_none_base,
     is_small,

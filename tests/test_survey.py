@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from exploitation_report import survey
-from exploitation_report.codebook import Variable
+from exploitation_report.inputs.codebook import Variable
+from exploitation_report.stats import survey
 
 ROUTE = Variable("know_route", "Weet u waar u kunt melden?", "single", codes={1: "Ja", 2: "Nee", 3: "Twijfel"})
 KNOW = Variable("know_signals", "Kennis van signalen", "single",

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exploitation_report import encounters as enc_mod
+from exploitation_report.stats import encounters as enc_mod
 
 SECTORS = {1: "Zorg", 2: "Onderwijs", 3: "Politie", 4: "Anders"}
 

@@ -15,9 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from exploitation_report.cli import app
-from exploitation_report.errors import InputError, Problem, grouped
-from exploitation_report.mapping import ExportMapping, MultiConvention, load_mapping
-from exploitation_report.survey_io import ReadOptions, read_survey
+from exploitation_report.inputs.errors import InputError, Problem, grouped
+from exploitation_report.inputs.mapping import ExportMapping, MultiConvention, load_mapping
+from exploitation_report.inputs.readers import ReadOptions, read_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 SURVEY = ROOT / "data" / "2024" / "survey_2024_synthetic.csv"
@@ -456,7 +456,7 @@ def test_codebook_export_section_maps_and_is_checked(cells, cb, typed, tmp_path)
     raw["export"] = {"columns": {"Q3": "sector"}, "ignore": ["StartDate"]}
     book = tmp_path / "codebook.yml"
     book.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    from exploitation_report.codebook import load_codebook
+    from exploitation_report.inputs.codebook import load_codebook
 
     export = cells.rename(columns={"sector": "Q3"})
     export["StartDate"] = "2024-03-01"
@@ -472,7 +472,7 @@ def test_codebook_export_section_maps_and_is_checked(cells, cb, typed, tmp_path)
 
 
 def test_registrations_huge_count_is_an_input_error(tmp_path):
-    from exploitation_report.survey_io import read_registrations
+    from exploitation_report.inputs.readers import read_registrations
 
     regs = pd.read_csv(ROOT / "data" / "2024" / "registrations_2024.csv", dtype=str, keep_default_na=False)
     regs.loc[1, "count"] = "9" * 23
@@ -490,7 +490,7 @@ def test_registrations_huge_count_is_an_input_error(tmp_path):
 def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, monkeypatch):
     import yaml
 
-    from exploitation_report import params as params_mod
+    from exploitation_report.inputs import params as params_mod
 
     raw = yaml.safe_load((ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
     raw["variables"]["training_wanted"]["codes"][3] = "Weet niet"

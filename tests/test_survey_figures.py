@@ -3,8 +3,8 @@
 import matplotlib.pyplot as plt
 import pytest
 
-from exploitation_report import survey_figures
-from exploitation_report.present import set_theme
+from exploitation_report.chapters import survey_figures
+from exploitation_report.chapters.present import set_theme
 
 
 def rec(est, base=100, suppressed=False):
@@ -78,7 +78,7 @@ def test_figure_labels_from_inputs_are_not_mathtext():
     # A codebook label with '$' prints as written; as mathtext this one would not even draw.
     import matplotlib.pyplot as plt
 
-    from exploitation_report.present import set_theme
+    from exploitation_report.chapters.present import set_theme
 
     set_theme()
     fig, ax = plt.subplots()

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exploitation_report.errors import InputError
-from exploitation_report.survey_io import read_registrations, read_survey
+from exploitation_report.inputs.errors import InputError
+from exploitation_report.inputs.readers import read_registrations, read_survey
 
 ROOT = Path(__file__).resolve().parents[1]
 SURVEY = ROOT / "data" / "2024" / "survey_2024_synthetic.csv"

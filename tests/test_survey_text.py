@@ -1,6 +1,6 @@
 import subprocess
 
-from exploitation_report import survey_text as txt
+from exploitation_report.chapters import survey_text as txt
 
 
 def rec(est, label, suppressed=False):
@@ -53,8 +53,8 @@ def test_extremes_sentence_claims_only_what_is_published():
 
 
 def test_codebook_routing_in_dutch():
-    from exploitation_report.codebook import load_codebook
-    from exploitation_report.codebook_appendix import markdown, routing_nl
+    from exploitation_report.chapters.questionnaire_appendix import markdown, routing_nl
+    from exploitation_report.inputs.codebook import load_codebook
     from exploitation_report.paths import PROJECT_ROOT
 
     cb = load_codebook(PROJECT_ROOT / "data/codebook.yml")

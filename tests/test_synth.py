@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exploitation_report import encounters, published
-from exploitation_report.codebook import load_codebook
-from exploitation_report.survey_io import read_registrations, read_survey
-from exploitation_report.synth import (
+from exploitation_report.inputs import published
+from exploitation_report.inputs.codebook import load_codebook
+from exploitation_report.inputs.readers import read_registrations, read_survey
+from exploitation_report.stats import encounters
+from exploitation_report.synth.generate import (
     COLUMNS,
     CONDITIONED,
     GROUPS,

@@ -8,8 +8,8 @@ import pytest
 from report_text import html_text, pdf_pages
 from typer.testing import CliRunner
 
-from exploitation_report.build import build
 from exploitation_report.cli import app
+from exploitation_report.pipeline.build import build
 
 pytestmark = pytest.mark.e2e
 OVERRIDE = "estimation.nonresponse_factor.central=0.2"

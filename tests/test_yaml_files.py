@@ -1,8 +1,8 @@
 import pytest
 from pydantic import Field
 
-from exploitation_report.errors import InputError
-from exploitation_report.yaml_files import StrictModel, load_model, read_yaml_mapping
+from exploitation_report.inputs.errors import InputError
+from exploitation_report.inputs.yaml_files import StrictModel, load_model, read_yaml_mapping
 
 
 class Inner(StrictModel):
