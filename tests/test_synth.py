@@ -12,6 +12,7 @@ import pytest
 from exploitation_report.inputs import published
 from exploitation_report.inputs.codebook import load_codebook
 from exploitation_report.inputs.readers import read_registrations, read_survey
+from exploitation_report.paths import PROJECT_ROOT
 from exploitation_report.stats import encounters
 from exploitation_report.synth.generate import (
     COLUMNS,
@@ -255,3 +256,39 @@ def test_registrations(tmp_path):
     assert set(fake["year"]) == {2022, 2023} and {"sexual", "criminal"} <= set(fake["form"])
     loaded = read_registrations(SHIPPED / "registrations_2024.csv")
     pd.testing.assert_frame_equal(loaded.astype(object), regs.astype(object), check_dtype=False)
+
+
+def test_the_2026_world_is_a_plausible_second_wave_and_the_shipped_2026_files_are_its_output(tmp_path):
+    """More trained, more reporting, more registrations than 2024; `synth --year 2026` writes the shipped files."""
+    from exploitation_report.synth.worlds import WORLDS, world_for
+
+    w24, w26 = WORLDS[2024], WORLDS[2026]
+    assert w26.training_received > w24.training_received and w26.registrations_factor > 1
+    assert world_for(2030).published_figures is None and world_for(2030).seed == 2030
+
+    def shares(folder, year):
+        d = pd.read_csv(folder / f"survey_{year}_synthetic.csv")
+        an = d[d.works_in_municipality == 1]
+        met = an[(an.met_sexual == 1) | (an.met_criminal == 1)]
+        return (an.training_received == 1).mean(), (met.action_reported_externally == 1).mean()
+
+    data = PROJECT_ROOT / "data"
+    (trained24, reported24), (trained26, reported26) = shares(data / "2024", 2024), shares(data / "2026", 2026)
+    assert trained26 > trained24 + 0.05 and reported26 > reported24 + 0.03
+    regs = pd.read_csv(data / "2026" / "registrations_2026.csv")
+    assert sorted(regs.year.unique()) == [2024, 2025] and (regs.synthetic == 1).all()
+    written = write_synthetic(tmp_path, seed=w26.seed, n=w26.returned, year=2026)
+    for path in written:
+        assert path.read_bytes() == (data / "2026" / path.name).read_bytes(), path.name
+
+
+def test_the_2026_edition_names_its_own_files_years_and_no_published_figures():
+    from exploitation_report.inputs.edition import load_inputs
+    from exploitation_report.inputs.params import load_params, params_path
+
+    params = load_params(params_path(2026))
+    assert params.year == 2026 and params.synthetic and params.inputs.published_figures is None
+    assert params.reference_period.label == "2024–2025" and params.estimation.registrations_year == 2024
+    inputs = load_inputs(params)
+    assert inputs.synthetic and sorted(inputs.registrations["year"].unique()) == [2024, 2025]
+    assert all("2026" in str(params.input_path(name)) for name in ("survey", "registrations"))
