@@ -6,9 +6,9 @@ runner = CliRunner()
 
 
 def test_missing_year_fails_with_clear_message():
-    result = runner.invoke(app, ["build", "2026"])
+    result = runner.invoke(app, ["build", "2031"])
     assert result.exit_code != 0
-    assert "params/2026.yml" in result.output and "2024" in result.output
+    assert "params/2031.yml" in result.output and "2024" in result.output
 
 
 def test_validate_lists_every_problem_of_a_bad_override():
