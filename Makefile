@@ -15,13 +15,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test validate synth compare list clean
+.PHONY: report test validate synth compare list batch clean
 
 $(STAMP): pyproject.toml
+	@echo "Installing the dependencies into $(VENV) (once, or after pyproject.toml changed): about 3 to 5 minutes."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
+	@echo "Dependencies installed."
 
 report: $(STAMP)
 	$(BIN)/exploitation-report build $(YEAR) --engine $(ENGINE) $(VARIANT_FLAG) $(PARAMS)
@@ -42,6 +44,10 @@ compare: $(STAMP)
 
 list: $(STAMP)
 	$(BIN)/exploitation-report list
+
+# Every edition of params/ (years and variants), two at a time: workflow/Snakefile.
+batch: $(STAMP)
+	$(BIN)/snakemake --cores 2
 
 clean:
 	rm -rf _build _output
