@@ -212,7 +212,7 @@ def test_a_variant_has_its_own_lock_beside_its_base_edition(tmp_path):
 
 def test_the_variant_appendix_says_plainly_when_the_base_edition_is_not_built(tmp_path):
     prov = {"edition": "2024--x", "year": 2024, "effective_params": {}}
-    text = build_mod.variant_appendix_part(tmp_path / "2024", {"meta": {}, "figures": {}}, prov)
+    text = build_mod.variant_appendix_part(tmp_path / "2024", {"schema_version": "1.0.0", "edition": {}}, prov)
     assert text.startswith("De basiseditie 2024 was niet gebouwd")
 
 

@@ -8,6 +8,7 @@ from report_text import html_text, pdf_pages, squash
 from exploitation_report.chapters import dutch
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.pipeline.build import BuildError, build
+from exploitation_report.pipeline.results import lookup, sections
 
 pytestmark = pytest.mark.e2e
 HEADLINE = ("met_any", "direct_contact", "met_both")
@@ -30,16 +31,16 @@ def test_edition_has_every_output(edition):
 
 def test_headline_figures_appear_in_dutch_in_html_and_pdf(edition):
     _, result = edition
-    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
+    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))
     html = html_text(result.output_dir / "report.html")
     pdf = squash(" ".join(pdf_pages(result.output_dir / "report.pdf")))
     for key in HEADLINE:
-        record = figures[f"survey.{key}"]
+        record = lookup(figures, f"survey.{key}")
         assert not record["suppressed"]
         text = dutch.share_with_base(record)
         assert text in html, (key, text)
         assert squash(text) in pdf, (key, text)
-    est = figures["estimation.any"]
+    est = lookup(figures, "estimation.any")
     interval = dutch.number_range(est["ci_low"], est["ci_high"])
     assert interval in html and squash(interval) in pdf
     assert dutch.magnitude(est["ci_low"], est["ci_high"]) in html
@@ -53,8 +54,8 @@ def test_synthetic_marking_on_cover_and_every_page(edition):
     assert "Inhoudsopgave" in " ".join(pages[:3])
     html = (result.output_dir / "report.html").read_text(encoding="utf-8")
     assert "SYNTHETISCH" in html.upper() and 'lang="nl"' in html
-    meta = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["meta"]
-    assert meta["synthetic"] is True
+    edition = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["edition"]
+    assert edition["synthetic"] is True
 
 
 def test_report_structure_and_no_free_text(edition):
@@ -81,10 +82,10 @@ def test_same_inputs_same_numbers_and_overrides_move_only_what_they_touch(editio
     assert (again.output_dir / "report.html").read_bytes() == (result.output_dir / "report.html").read_bytes()
     changed = build(2024, ["estimation.nonresponse_factor.central=0.2"], engine="builtin",
                     output_root=tmp_path / "c", build_root=tmp_path / "d")
-    before = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
-    after = json.loads((changed.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
-    assert after["survey.met_any"] == before["survey.met_any"]
-    assert after["estimation.any"]["scenario_central"] < before["estimation.any"]["scenario_central"]
+    before = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))
+    after = json.loads((changed.output_dir / "results.json").read_text(encoding="utf-8"))
+    assert lookup(after, "survey.met_any") == lookup(before, "survey.met_any")
+    assert lookup(after, "estimation.any.scenario_central") < lookup(before, "estimation.any.scenario_central")
     prov = json.loads((changed.output_dir / "provenance.json").read_text(encoding="utf-8"))
     assert prov["overrides"] == {"estimation.nonresponse_factor.central": 0.2}
 
@@ -117,22 +118,23 @@ def test_failed_build_leaves_previous_edition_in_place(edition, tmp_path, monkey
 def test_every_published_figure_reads_as_published(edition):
     # The shipped 2024 edition reproduces the REAL published figures (data/2024/published_figures.yml),
     # each rounded as published; results.json is what the report prints from.
+    from exploitation_report.chapters import published_text
     from exploitation_report.inputs import published
     from exploitation_report.paths import PROJECT_ROOT
 
     _, result = edition
-    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
+    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))
     real = published.for_year(2024, PROJECT_ROOT)
-    differs = {key: published.check(figure, figures) for key, figure in real.figures.items()}
+    differs = {key: published_text.check(figure, figures) for key, figure in real.figures.items()}
     assert not {key: why for key, why in differs.items() if why}
-    assert published.lookup(figures, "survey.response.analysed") == real.figures["respondents"].value
+    assert lookup(figures, "survey.response.analysed") == real.figures["respondents"].value
     # The methods chapter and appendix E say which figures the data were made to match and where they were published.
     html = html_text(result.output_dir / "report.html")
     pdf = squash(" ".join(pdf_pages(result.output_dir / "report.pdf")))
     assert "Synthetische gegevens" in html and "Bijlage E Gepubliceerde cijfers en synthetische gegevens" in html
     for figure in real.figures.values():
         for text in (figure.published_as, real.sources[figure.source].title_nl,
-                     published.shown_in_edition(figure, figures)):
+                     published_text.shown_in_edition(figure, figures)):
             assert text in html, text
     assert squash("Bijlage E Gepubliceerde cijfers") in pdf
 
@@ -166,7 +168,7 @@ def test_methode_states_the_disclosure_rules_and_no_small_group_is_all_or_none(e
     assert "binnen één rij, kolom of totaal samen zijn nooit 1 tot en met 4 personen" in html
     assert "Een aandeel van 0% of 100% zegt iets over ieder lid van een groep" in html
     assert f"alleen gepubliceerd voor groepen van ten minste {all_or_none_base(5)} personen" in html
-    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
+    figures = sections(json.loads((result.output_dir / "results.json").read_text(encoding="utf-8")))
     exact = []
 
     def walk(value, path):
@@ -177,5 +179,5 @@ def test_methode_states_the_disclosure_rules_and_no_small_group_is_all_or_none(e
             for key, child in value.items():
                 walk(child, f"{path}.{key}")
 
-    walk(figures, "figures")
+    walk(figures, "results")
     assert exact == []

@@ -10,9 +10,26 @@ from exploitation_report.chapters.compare_text import variant_appendix, variant_
 from exploitation_report.cli import app
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.pipeline.compare import EditionData, compare_editions, param_changes, read_edition
+from exploitation_report.pipeline.results import count, estimate, share
 from exploitation_report.pipeline.variants import edition_id, load_variant, merged_overrides, parse_edition_id
 
+MET_ANY = share({"base": 222, "count": 122, "estimate": 0.5495, "ci_low": 0.4838, "ci_high": 0.6136,
+                 "ci_method": "wilson"})
+POLICE = share({"base": 21, "count": 6, "estimate": 0.2857, "ci_low": 0.14, "ci_high": 0.5, "ci_method": "wilson"},
+               label="Politie [regio]")
 RESULTS = {
+    "schema_version": "1.0.0",
+    "edition": {"year": 2024, "synthetic": True},
+    "survey": {
+        "met_any": MET_ANY,
+        "items": {"reported_to": {"text": "Waar gemeld?", "base": count(21, "respondents"),
+                                  "options": {"report_police": POLICE}}},
+    },
+    "estimation": {"any": estimate(166.7, 62.6, 336.6, unit="persons", method="bootstrap")},
+    "recommendations": {"care_institutions": {"status": "supported", "indicators": ["survey.met_any"]}},
+}
+# The same figures as results.json wrote them before schema 1.0.0: flat keys, records without a unit.
+RESULTS_V0 = {
     "meta": {"year": 2024, "synthetic": True},
     "figures": {
         "survey.met_any": {"base": 222, "count": 122, "estimate": 0.5495, "ci_low": 0.4838, "ci_high": 0.6136,
@@ -49,16 +66,36 @@ def test_an_edition_compared_with_itself_lists_nothing():
     assert comparison.compared == 7
 
 
+def test_editions_from_before_schema_1_are_compared_by_the_same_paths():
+    comparison = compare_editions(edition(RESULTS_V0), edition(copy.deepcopy(RESULTS_V0)))
+    assert comparison.figures == [] and comparison.compared == 7
+    results = copy.deepcopy(RESULTS_V0)
+    results["figures"]["survey.met_any"].update(estimate=0.6, ci_low=0.53, ci_high=0.66)
+    results["figures"]["survey.items.reported_to"]["options"]["report_police"].update(suppressed=True, count=None)
+    moved = {c.key: c for c in compare_editions(edition(RESULTS_V0), edition(results)).figures}
+    assert set(moved) == {"survey.met_any", "survey.items.reported_to.options.report_police"}
+    assert (moved["survey.met_any"].old_interval, moved["survey.met_any"].new_interval) == (
+        (0.4838, 0.6136), (0.53, 0.66))
+    assert moved["survey.items.reported_to.options.report_police"].suppression == "hidden"
+    # Without an interval of its own, the one kept for the value shown.
+    results["figures"]["estimation.any"].update(scenario_central=100.0, intervals={"scenario_central": [50.0, 200.0]})
+    del results["figures"]["estimation.any"]["ci_low"], results["figures"]["estimation.any"]["ci_high"]
+    assert {c.key: c for c in compare_editions(edition(RESULTS_V0), edition(results)).figures}[
+        "estimation.any"].new_interval == (50.0, 200.0)
+
+
 def test_differences_within_the_tolerance_are_no_change():
     results = copy.deepcopy(RESULTS)
-    results["figures"]["survey.met_any"]["estimate"] *= 1 + 1e-12
+    results["survey"]["met_any"]["estimate"] *= 1 + 1e-12
     assert compare_editions(edition(), edition(results)).figures == []
 
 
 def test_a_planted_change_is_found_with_old_and_new_values():
     results = copy.deepcopy(RESULTS)
-    results["figures"]["survey.met_any"].update(estimate=0.6, ci_low=0.53, ci_high=0.66)
-    results["figures"]["survey.items.reported_to"]["options"]["report_police"].update(suppressed=True, count=None)
+    results["survey"]["met_any"].update(estimate=0.6, interval={"low": 0.53, "high": 0.66, "level": 0.95,
+                                                                "method": "wilson"})
+    results["survey"]["items"]["reported_to"]["options"]["report_police"].update(suppressed=True, count=None,
+                                                                                  estimate=None)
     prov = copy.deepcopy(PROV)
     prov["effective_params"]["suppression"]["min_count"] = 10
     comparison = compare_editions(edition(), edition(results, prov, "2024--mincount"))
@@ -73,14 +110,12 @@ def test_a_planted_change_is_found_with_old_and_new_values():
     assert list(comparison.by_chapter()) == ["survey"]
 
 
-def test_intervals_are_the_records_own_and_added_figures_are_listed():
+def test_intervals_are_the_figures_own_and_added_figures_are_listed():
     results = copy.deepcopy(RESULTS)
-    results["figures"]["estimation.any"].update(scenario_central=100.0, intervals={"scenario_central": [50.0, 200.0]})
-    del results["figures"]["estimation.any"]["ci_low"], results["figures"]["estimation.any"]["ci_high"]
-    results["figures"]["estimation.new"] = {"estimate": 3.0}
-    del results["figures"]["recommendations.care_institutions"]
+    results["estimation"]["any"] = estimate(100.0, 50.0, 200.0, unit="persons", method="bootstrap")
+    results["estimation"]["new"] = estimate(3.0, None, None, unit="ratio")
+    del results["recommendations"]["care_institutions"]
     moved = {c.key: c for c in compare_editions(edition(), edition(results)).figures}
-    # The interval the report prints (ci_low-ci_high), else the one kept for the value shown.
     assert moved["estimation.any"].old_interval == (62.6, 336.6) and moved["estimation.any"].new == 100.0
     assert moved["estimation.any"].new_interval == (50.0, 200.0)
     assert moved["estimation.new"].status == "added" and moved["estimation.new"].new == 3.0
@@ -96,7 +131,7 @@ def test_param_changes_of_nested_parameters():
 
 def test_compare_cli_json_parses_and_markdown_lists_the_change(tmp_path):
     results = copy.deepcopy(RESULTS)
-    results["figures"]["survey.met_any"]["estimate"] = 0.6
+    results["survey"]["met_any"]["estimate"] = 0.6
     a = write_edition(tmp_path / "2024")
     b = write_edition(tmp_path / "2024--other", results, {**PROV, "edition": "2024--other"})
     runner = CliRunner()
@@ -126,7 +161,7 @@ def test_list_shows_editions_and_variants(tmp_path):
 def test_the_appendix_says_plainly_when_the_base_edition_is_missing_and_escapes_inputs():
     assert "niet gebouwd" in variant_appendix(None, 2024)
     results = copy.deepcopy(RESULTS)
-    results["figures"]["survey.items.reported_to"]["options"]["report_police"]["estimate"] = 0.5
+    results["survey"]["items"]["reported_to"]["options"]["report_police"]["estimate"] = 0.5
     text = variant_appendix(compare_editions(edition(), edition(results, name="2024--x")), 2024)
     assert "Politie \\[regio\\]" in text and "28\\,6\\%" in text and "50\\,0\\%" in text
     notice = variant_notice("x", 2024, "Zie *dit*", [])

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from exploitation_report.inputs.codebook import load_codebook
 from exploitation_report.paths import PROJECT_ROOT
 from exploitation_report.pipeline.build import build
+from exploitation_report.pipeline.results import lookup
 from exploitation_report.synth import generate as synth
 
 pytestmark = pytest.mark.e2e
@@ -133,9 +134,8 @@ def scan_results(figures: dict) -> list[str]:
         elif isinstance(value, int) and not isinstance(value, bool) and small(value):
             leaks.append(f"{path}: {value}")
 
-    for key, value in figures.items():
-        if key.startswith("survey."):
-            walk(value, key)
+    for key, value in figures.get("survey", {}).items():
+        walk(value, f"survey.{key}")
     return leaks
 
 
@@ -155,12 +155,12 @@ def test_the_scan_catches_a_leaking_table_sentence_and_record():
     assert any("n = 6" in leak for leak in leaks)
     assert any(leak.startswith("3 8%") for leak in scan_text("Onderwijs 3 8% 3–20% Zorg 37 92% 80–97%"))
     record = {"count": 37, "base": 40, "estimate": 0.925, "ci_low": 0.8, "ci_high": 0.97, "suppressed": False}
-    assert scan_results({"survey.x": record})                        # complement of 3
-    assert scan_results({"survey.y": {"counts": {"Onderwijs": 3}}})  # a small count anywhere
-    assert not scan_results({"survey.z": {**record, "count": 20}, "survey.t": {"dof": 3}})
+    assert scan_results({"survey": {"x": record}})                        # complement of 3
+    assert scan_results({"survey": {"y": {"counts": {"Onderwijs": 3}}}})  # a small count anywhere
+    assert not scan_results({"survey": {"z": {**record, "count": 20}, "t": {"dof": 3}}})
     hidden = {**record, "count": None, "estimate": None, "ci_low": None, "ci_high": None, "suppressed": True}
-    assert scan_results({"survey.item": {"base": None, "options": {"a": hidden}}})  # the hidden base, given back
-    assert not scan_results({"survey.item": {"base": None, "options": {"a": {**hidden, "base": None}}}})
+    assert scan_results({"survey": {"item": {"base": None, "options": {"a": hidden}}}})  # the hidden base, given back
+    assert not scan_results({"survey": {"item": {"base": None, "options": {"a": {**hidden, "base": None}}}}})
 
 
 # --------------------------------------------------------------------------- the small edition
@@ -219,7 +219,7 @@ def hidden_encounter_sizes(export: pd.DataFrame, figures: dict) -> dict[str, int
     sexual, criminal = df["met_sexual"].eq(1).fillna(False), df["met_criminal"].eq(1).fillna(False)
     sizes = {"met_sexual": sexual, "met_criminal": criminal, "met_any": sexual | criminal,
              "met_both_forms": sexual & criminal}
-    return {key: int(mask.sum()) for key, mask in sizes.items() if figures[f"survey.{key}"]["count"] is None}
+    return {key: int(mask.sum()) for key, mask in sizes.items() if lookup(figures, f"survey.{key}")["count"] is None}
 
 
 def published_bases(figures: dict) -> dict[int, list[str]]:
@@ -233,9 +233,8 @@ def published_bases(figures: dict) -> dict[int, list[str]]:
                     found.setdefault(v, []).append(path)
                 walk(v, f"{path}.{key}")
 
-    for key, value in figures.items():
-        if key.startswith("survey."):
-            walk(value, key)
+    for key, value in figures.get("survey", {}).items():
+        walk(value, f"survey.{key}")
     return found
 
 
@@ -243,7 +242,7 @@ def test_hidden_group_sizes_do_not_return_as_bases(small_edition):
     # E.g. a share among those who met criminal victims has their number as its base: where the
     # edition hides how many met criminal victims, it must hide that base too.
     export, result = small_edition
-    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
+    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))
     hidden = hidden_encounter_sizes(export, figures)
     assert hidden, "the small edition should hide some encounter counts"
     bases = published_bases(figures)
@@ -253,7 +252,7 @@ def test_hidden_group_sizes_do_not_return_as_bases(small_edition):
 
 def test_no_small_count_in_results(small_edition):
     _, result = small_edition
-    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
-    assert "survey.met_any" in figures
+    figures = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))
+    lookup(figures, "survey.met_any")
     leaks = scan_results(figures)
     assert not leaks, leaks[:10]

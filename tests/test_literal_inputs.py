@@ -208,7 +208,8 @@ def test_a_variants_texts_are_literal_on_the_cover_and_in_its_appendix():
     change = ParamChange("title", "Titel", "Titel" + LABEL_SUFFIX)
     assert_suffix_literal(variant_notice("x", 2024, "Lager" + LABEL_SUFFIX, [change]), times=2)
     record = {"label": "Politie" + LABEL_SUFFIX, "base": 20, "count": 5, "estimate": 0.25}
-    base = EditionData("2024", None, {"figures": {"survey.q": record}}, {"effective_params": {"title": "Titel"}})
-    variant = EditionData("2024--x", None, {"figures": {"survey.q": {**record, "estimate": 0.3}}},
+    base = EditionData("2024", None, {"schema_version": "1.0.0", "survey": {"q": record}},
+                       {"effective_params": {"title": "Titel"}})
+    variant = EditionData("2024--x", None, {"schema_version": "1.0.0", "survey": {"q": {**record, "estimate": 0.3}}},
                           {"effective_params": {"title": change.new}})
     assert_suffix_literal(variant_appendix(compare_editions(base, variant), 2024), times=2)

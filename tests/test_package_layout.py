@@ -27,7 +27,6 @@ ALLOWED = {
 KNOWN = {
     ("chapters.compare_text", "pipeline.compare"),  # the comparison's types; compare itself holds no Dutch
     ("inputs.edition", "stats.mse.analysis"),
-    ("inputs.published", "chapters.dutch"),
     ("stats.association", "chapters.dutch"),
     ("stats.encounters", "chapters.dutch"),
     ("stats.encounters", "chapters.markdown"),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from exploitation_report.chapters import published_text
 from exploitation_report.inputs import published
 from exploitation_report.inputs.errors import InputError
+from exploitation_report.inputs.result_paths import unflatten
 from exploitation_report.paths import PROJECT_ROOT
 
 FILE = PROJECT_ROOT / "data" / "2024" / "published_figures.yml"
@@ -62,24 +64,27 @@ OK = {"survey.met_any": rec(122, 222), "survey.direct_contact": rec(100, 122), "
       "estimation.any": {"ci_low": 75.0, "ci_high": 370.0, "suppressed": False},
       "estimation.registered": {"suspected": {"count": 29, "suppressed": False},
                                 "confirmed": {"count": None, "suppressed": True}}}
+# results.json is nested; the figures above are given by their paths.
+OK = unflatten(OK)
 
 
 def test_check_reads_each_figure_as_published(real):
     f = real.figures
     ok = OK
-    assert all(published.check(figure, ok) is None for figure in f.values())
+    assert all(published_text.check(figure, ok) is None for figure in f.values())
     for key in ("met_any", "did_nothing", "criminal_victims_care_housing", "respondents", "estimate_two_years",
                 "zvhg_2022_suspected", "zvhg_2022_confirmed", "interviews"):
-        assert published.check(f[key], ok) is None, key
+        assert published_text.check(f[key], ok) is None, key
     wrong = {"survey.met_any": rec(127, 220), "survey.items.actions": {"options": {"action_nothing": rec(28, 122)}},
              "survey.criminal_victims_living_care": rec(49, 98), "survey.response": {"analysed": 220},
              "estimation.any": {"ci_low": 195.0, "ci_high": 845.0, "suppressed": False},
              "estimation.registered": {"suspected": {"count": 30, "suppressed": False},
                                        "confirmed": {"count": 3, "suppressed": False}}}
+    wrong = unflatten(wrong)
     for key in ("met_any", "did_nothing", "criminal_victims_care_housing", "respondents", "estimate_two_years",
                 "zvhg_2022_suspected", "zvhg_2022_confirmed"):
-        assert published.check(f[key], wrong), key
-    assert "suppressed" in published.check(f["met_any"], {"survey.met_any": rec(122, 222, suppressed=True)})
+        assert published_text.check(f[key], wrong), key
+    assert "suppressed" in published_text.check(f["met_any"], {"survey": {"met_any": rec(122, 222, suppressed=True)}})
 
 
 def test_shares_as_published_at_the_edges(real):
@@ -104,7 +109,7 @@ def test_count_for_prints_the_published_percentage():
 
 
 def test_appendix_lists_every_figure_with_source_and_this_edition(real):
-    table = published.appendix_table(real, OK)
+    table = published_text.appendix_table(real, OK)
     assert list(table["Cijfer"]) == [f.label for f in real.figures.values()]
     row = table.set_index("Cijfer").loc[real.figures["met_any"].label]
     assert (row["Gepubliceerd"], row["Deze editie"]) == ("ruim de helft (55%)", "55% (122 van 222)")
@@ -113,5 +118,25 @@ def test_appendix_lists_every_figure_with_source_and_this_edition(real):
     assert shown[real.figures["interviews"].label] == "niet in de gegevens"
     assert shown[real.figures["zvhg_2022_confirmed"].label] == "niet gepubliceerd (klein aantal)"
     assert shown[real.figures["estimate_two_years"].label] == "tientallen tot honderden (75–370)"
-    text = published.methods_paragraph(real, "@sec-x")
+    text = published_text.methods_paragraph(real, "@sec-x")
     assert "@sec-x" in text and "synthetische" in text.lower() and real.sources["raadsbrief"].title_nl in text
+
+
+def test_the_percentage_a_share_reads_as_is_the_reports_own():
+    # inputs imports nothing of chapters, so the rounding is written twice; here they agree.
+    from exploitation_report.chapters import dutch
+
+    shares = [i / 2000 for i in range(2001)] + [0.545, 0.5449999, 0.125, 0.135, 0.005]
+    assert all(published.whole_percent(x) == dutch.shown_percent(x) for x in shares)
+
+
+def test_v1_figures_read_as_published(real):
+    # A count figure keeps its number in `value`, an estimate its interval in `interval`.
+    results = {"estimation": {"any": {"kind": "estimate", "unit": "persons", "estimate": 160.0, "suppressed": False,
+                                      "interval": {"low": 75.0, "high": 370.0, "level": 0.95, "method": "bootstrap"}},
+                              "registered": {"suspected": {"kind": "count", "unit": "persons", "value": 29,
+                                                           "suppressed": False}}}}
+    f = real.figures
+    assert published_text.check(f["estimate_two_years"], results) is None
+    assert published_text.check(f["zvhg_2022_suspected"], results) is None
+    assert published_text.shown_in_edition(f["zvhg_2022_suspected"], results) == "29"

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from exploitation_report.cli import app
 from exploitation_report.pipeline.build import build
+from exploitation_report.pipeline.results import lookup
 
 pytestmark = pytest.mark.e2e
 OVERRIDE = "estimation.nonresponse_factor.central=0.2"
@@ -40,8 +41,8 @@ def test_a_variant_builds_into_its_own_folders_and_leaves_the_base_edition_byte_
     assert not (root / "_build" / "2024").exists()   # the base edition's build folder is not touched either
     prov = json.loads((result.output_dir / "provenance.json").read_text(encoding="utf-8"))
     assert prov["edition"] == "2024--lower" and prov["variant"]["name"] == "lower"
-    meta = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["meta"]
-    assert meta["variant"] == "lower"
+    edition = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))["edition"]
+    assert edition["variant"] == "lower"
 
 
 def test_a_variant_says_so_on_the_cover_on_every_page_and_lists_what_changed(variant):
@@ -64,8 +65,8 @@ def test_compare_lists_nothing_for_an_edition_and_itself_and_finds_a_planted_cha
     planted = tmp_path / "planted"
     shutil.copytree(out / "2024", planted)
     results = json.loads((planted / "results.json").read_text(encoding="utf-8"))
-    old = copy.deepcopy(results["figures"]["survey.met_any"])
-    results["figures"]["survey.met_any"]["estimate"] = 0.75
+    old = copy.deepcopy(lookup(results, "survey.met_any"))
+    lookup(results, "survey.met_any")["estimate"] = 0.75
     (planted / "results.json").write_text(json.dumps(results), encoding="utf-8")
     data = json.loads(runner.invoke(app, ["compare", str(out / "2024"), str(planted), "--json"]).output)
     assert [(c["key"], c["old"], c["new"]) for c in data["chapters"]["survey"]] == [

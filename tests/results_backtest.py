@@ -1,0 +1,209 @@
+"""The back test's mechanism: every leaf of the old (v0) results.json, found under its new key.
+
+A mapping (`tests/data/results_v0_to_v1/<section>.yml`, one file per section) says where
+each old figure went:
+
+    records:   old v0 key (as in the old `figures`) -> new dotted path, or
+               {to: new path, labels_of: <codebook variable>}: label keys (and code keys)
+               of that variable below the record become `code_<n>`
+    leaves:    old leaf path -> new leaf path, where a record changed shape
+    dropped:   old leaves (or whole records/subtrees) deliberately not in v1
+
+A leaf is a scalar, an empty list or an empty mapping, with its path (`a.b`, list items
+`a[0]`); a record's leaves are found by the longest record key that prefixes the leaf.
+Inside a record, `ci_low/ci_high/ci_level/ci_method` become `interval.low/high/level/
+method` where the new figure has an `interval`. Values must be equal, floats within 1e-9.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CI_FIELDS = {"ci_low": "low", "ci_high": "high", "ci_level": "level", "ci_method": "method"}
+TOL = 1e-9
+
+
+@dataclass
+class Record:
+    to: str
+    labels_of: str | None = None
+
+
+@dataclass
+class KeyMap:
+    records: dict[str, Record] = field(default_factory=dict)
+    leaves: dict[str, str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+
+
+def load_mapping(folder: Path) -> KeyMap:
+    """All `<section>.yml` files of `folder` in one mapping; ValueError for a key given twice or a bad entry."""
+    out = KeyMap()
+    for path in sorted(folder.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        unknown = set(data) - {"records", "leaves", "dropped"}
+        if unknown:
+            raise ValueError(f"{path.name}: unknown part(s) {sorted(unknown)}")
+        for old, spec in (data.get("records") or {}).items():
+            if old in out.records:
+                raise ValueError(f"{path.name}: record {old} is mapped twice")
+            if isinstance(spec, str):
+                out.records[old] = Record(spec)
+            elif isinstance(spec, Mapping) and set(spec) <= {"to", "labels_of"} and "to" in spec:
+                out.records[old] = Record(spec["to"], spec.get("labels_of"))
+            else:
+                raise ValueError(f"{path.name}: record {old}: expected a path or {{to, labels_of}}, found {spec!r}")
+        for old, new in (data.get("leaves") or {}).items():
+            if old in out.leaves:
+                raise ValueError(f"{path.name}: leaf {old} is mapped twice")
+            out.leaves[old] = new
+        out.dropped.extend(data.get("dropped") or [])
+    return out
+
+
+def old_leaves(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """The old `figures` (flat keys) as {leaf path: value}."""
+    out: dict[str, Any] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, Mapping) and value:
+            for key, sub in value.items():
+                walk(sub, f"{path}.{key}")
+        elif isinstance(value, list) and value:
+            for i, sub in enumerate(value):
+                walk(sub, f"{path}[{i}]")
+        else:
+            out[path] = value
+
+    for key, value in figures.items():
+        walk(value, key)
+    return out
+
+
+def resolve(document: Any, path: str) -> Any:
+    """The value at `path` in a nested document; keys may hold dots (the longest key that fits
+    is taken), list items are `[i]`. KeyError when there is none."""
+    node, rest = document, path
+    while rest:
+        if isinstance(node, list):
+            m = re.match(r"\[(\d+)\]\.?", rest)
+            if not m or int(m.group(1)) >= len(node):
+                raise KeyError(path)
+            node, rest = node[int(m.group(1))], rest[m.end():]
+            continue
+        if not isinstance(node, Mapping):
+            raise KeyError(path)
+        fits = [k for k in node if rest == k or rest.startswith(k + ".") or rest.startswith(k + "[")]
+        if not fits:
+            raise KeyError(path)
+        key = max(fits, key=len)
+        node, rest = node[key], rest[len(key):].removeprefix(".")
+    return node
+
+
+def _segments(rest: str) -> list[str]:
+    """`.a.b[0].c` as ['a', 'b', '[0]', 'c'] (keys with dots are not split: only the old
+    label keys have them, and those are matched whole against the codebook's labels)."""
+    return [s for s in re.split(r"\.|(\[\d+\])", rest) if s]
+
+
+def _code_key(segment: str, codes: Mapping[int, str]) -> str:
+    for code, label in codes.items():
+        if segment == label:
+            return f"code_{code}"
+    if segment.isdigit() and int(segment) in codes:
+        return f"code_{segment}"
+    return segment
+
+
+def _join(parts: list[str]) -> str:
+    out = ""
+    for part in parts:
+        out += part if part.startswith("[") or not out else f".{part}"
+    return out
+
+
+class Translator:
+    """Old leaf path -> new leaf path, by a mapping; `codes` ({variable: {code: label}}) serves `labels_of`."""
+
+    def __init__(self, mapping: KeyMap, codes: Mapping[str, Mapping[int, str]], new_document: Any):
+        self.mapping, self.codes, self.new = mapping, codes, new_document
+
+    def dropped(self, leaf: str) -> bool:
+        return any(leaf == d or leaf.startswith(d + ".") or leaf.startswith(d + "[") for d in self.mapping.dropped)
+
+    def record_of(self, leaf: str) -> str | None:
+        fits = [k for k in self.mapping.records if leaf == k or leaf.startswith(k + ".") or leaf.startswith(k + "[")]
+        return max(fits, key=len) if fits else None
+
+    def new_path(self, leaf: str) -> str | None:
+        """The new leaf path of an old leaf, or None when the mapping does not say."""
+        if leaf in self.mapping.leaves:
+            return self.mapping.leaves[leaf]
+        key = self.record_of(leaf)
+        if key is None:
+            return None
+        record = self.mapping.records[key]
+        rest = leaf[len(key):]
+        if record.labels_of:
+            if record.labels_of not in self.codes:
+                raise KeyError(f"{key}: labels_of {record.labels_of} is no codebook variable with codes")
+            labels = self.codes[record.labels_of]
+            # Old label keys may hold dots: match them whole before splitting what is left.
+            for label in sorted(labels.values(), key=len, reverse=True):
+                rest = rest.replace(f".{label}.", f".{_code_key(label, labels)}.")
+                if rest.endswith(f".{label}"):
+                    rest = rest[: -len(label)] + _code_key(label, labels)
+            parts = [_code_key(s, labels) for s in _segments(rest)]
+        else:
+            parts = _segments(rest)
+        if parts and parts[-1] in CI_FIELDS:
+            parent = _join([record.to, *parts[:-1]])
+            try:
+                figure = resolve(self.new, parent)
+            except KeyError:
+                figure = None
+            if isinstance(figure, Mapping) and "interval" in figure:
+                parts[-1:] = ["interval", CI_FIELDS[parts[-1]]]
+        return _join([record.to, *parts])
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal; numbers (not bools) within 1e-9, relative or absolute."""
+    if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b)):
+        return math.isclose(a, b, rel_tol=TOL, abs_tol=TOL)
+    return type(a) is type(b) and a == b
+
+
+def backtest(old_figures: Mapping[str, Any], new_document: Any, mapping: KeyMap,
+             codes: Mapping[str, Mapping[int, str]]) -> list[str]:
+    """Every problem: old leaves the mapping does not place, leaves missing in the new
+    document, values that differ, and dropped or mapped entries that match nothing."""
+    translator = Translator(mapping, codes, new_document)
+    problems: list[str] = []
+    leaves = old_leaves(old_figures)
+    for leaf, value in leaves.items():
+        if translator.dropped(leaf):
+            continue
+        new = translator.new_path(leaf)
+        if new is None:
+            problems.append(f"{leaf}: not mapped (add its record to records/leaves, or list it under dropped)")
+            continue
+        try:
+            found = resolve(new_document, new)
+        except KeyError:
+            problems.append(f"{leaf} -> {new}: not in the new results.json")
+            continue
+        if not same_value(value, found):
+            problems.append(f"{leaf} -> {new}: was {value!r}, now {found!r}")
+    for entry in [*mapping.records, *mapping.leaves, *mapping.dropped]:
+        if not any(leaf == entry or leaf.startswith(entry + ".") or leaf.startswith(entry + "[") for leaf in leaves):
+            problems.append(f"{entry}: in the mapping but no old figure has it")
+    return problems
