@@ -46,3 +46,19 @@ def test_a_suppressed_share_suppresses_the_change():
 def test_impossible_counts_are_refused():
     with pytest.raises(ValueError, match="count 11, base 10"):
         difference(11, 10, 1, 10)
+
+
+def test_shares_over_years_reads_both_editions_by_path_and_marks_a_new_question():
+    from exploitation_report.stats.change import shares_over_years
+
+    def share(count, base):
+        return {"kind": "share", "unit": "proportion", "estimate": count / base, "count": count, "base": base,
+                "suppressed": False}
+
+    current = {"survey": {"met_any": share(151, 253), "new_item": share(10, 200)}}
+    previous = {"survey": {"met_any": share(122, 222)}}
+    out = shares_over_years(current, previous, ["survey.met_any", "survey.new_item"])
+    assert out["met_any"]["change"] == {**difference(151, 253, 122, 222), "suppressed": False}
+    assert out["new_item"]["previous"] is None and out["new_item"]["change"]["suppressed"] is True
+    with pytest.raises(KeyError, match="survey.gone"):
+        shares_over_years(current, previous, ["survey.gone"])
