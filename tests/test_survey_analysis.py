@@ -96,10 +96,16 @@ def test_the_chapter_renders_every_template(inputs, analysed, tmp_path, monkeypa
     emitted = []
     monkeypatch.setattr("exploitation_report.chapters.survey_chapter.emit",
                         lambda part, markdown: emitted.append((part, str(markdown))))
+    captions = {}
+
+    def shown(part, what, **kw):
+        emitted.append((part, kw["id"]))
+        captions[kw["id"]] = (kw["caption"], kw.get("alt", "alt"))
+
     monkeypatch.setattr("exploitation_report.chapters.survey_chapter.emit_table",
-                        lambda part, table, **kw: emitted.append((part, kw["id"])))
+                        lambda part, table, **kw: shown(part, table, **kw))
     monkeypatch.setattr("exploitation_report.chapters.survey_chapter.emit_figure",
-                        lambda part, fig, **kw: emitted.append((part, kw["id"])))
+                        lambda part, fig, **kw: shown(part, fig, **kw))
     SurveyChapter(analysed, inputs, tmp_path).emit_all()
     text = "\n".join(t for _, t in emitted)
     for anchor in ("{#sec-vragenlijst}", "{#sec-respons}", "{#sec-contact}", "{#sec-sectoren}", "{#sec-melden}",
@@ -107,3 +113,6 @@ def test_the_chapter_renders_every_template(inputs, analysed, tmp_path, monkeypa
         assert anchor in text, anchor
     assert [p for p, _ in emitted][0] == "methode" and emitted[-1][0] == "bijlage-tabellen"
     assert "zwak" in text or "matig" in text or "sterk" in text  # strength codes are worded in Dutch
+    # Every table and figure has its caption (and a figure its alt text) from survey/captions.md.j2.
+    assert all(caption and alt for caption, alt in captions.values()), captions
+    assert captions["tbl-encounters-sector"][0].startswith("Respondenten die vermoedelijke slachtoffers zagen, naar")
