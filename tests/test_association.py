@@ -8,6 +8,7 @@ import pingouin as pg
 import pytest
 from scipy import stats
 
+from exploitation_report.chapters import association_text as text
 from exploitation_report.stats import association as a
 
 
@@ -51,7 +52,7 @@ def test_small_expected_counts_use_seeded_fisher_freeman_halton():
     direct = stats.fisher_exact(np.array(table), method=stats.MonteCarloMethod(
         n_resamples=5000, rng=np.random.default_rng(a.SEED)))
     assert res.p_value == pytest.approx(direct.pvalue)
-    assert "Fisher-Freeman-Halton" in res.method_nl() and "5.000" in res.method_nl()
+    assert "Fisher-Freeman-Halton" in text.method_nl(res) and "5.000" in text.method_nl(res)
 
 
 def test_cochran_rule_boundaries():
@@ -61,32 +62,43 @@ def test_cochran_rule_boundaries():
 
 
 @pytest.mark.parametrize("v,dims,word", [
-    (0.094, 2, "verwaarloosbaar"), (0.095, 2, "zwak"), (0.10, 2, "zwak"), (0.29, 2, "zwak"), (0.30, 2, "matig"),
-    (0.50, 2, "sterk"),
+    (0.094, 2, "negligible"), (0.095, 2, "weak"), (0.10, 2, "weak"), (0.29, 2, "weak"), (0.30, 2, "moderate"),
+    (0.50, 2, "strong"),
     # With three categories on both sides w = V * sqrt(2): V = 0.22 gives w = 0.311.
-    (0.20, 3, "zwak"), (0.22, 3, "matig"),
+    (0.20, 3, "weak"), (0.22, 3, "moderate"),
 ])
 def test_strength_boundaries_follow_cohen_on_the_printed_v(v, dims, word):
     assert a.strength(v, dims) == word
+    assert text.STRENGTH_NL[word] in ("verwaarloosbaar", "zwak", "matig", "sterk")
 
 
 def test_degenerate_tables_are_not_tested():
     res = a.independence_test([[4, 0], [7, 0]])
     assert res.method == "none" and res.p_value is None
-    assert "niet" in a.sentence(res, "meldden", "sectoren")
+    assert "niet" in text.sentence(res, "meldden", "sectoren")
 
 
 def test_sentences_say_what_the_test_does_not_show():
     sig = a.independence_test([[40, 10], [10, 40]])
-    text = a.sentence(sig, "een slachtoffer zagen", "sectoren")
-    assert "meer dan op grond van toeval" in text and "niet" in text and "veroorzaakt" in text
-    assert "Cramér's V = " in text and "," in a.statistics_text(sig).split("= ")[1]  # decimal comma
+    said = text.sentence(sig, "een slachtoffer zagen", "sectoren")
+    assert "meer dan op grond van toeval" in said and "niet" in said and "veroorzaakt" in said
+    assert "de samenhang is sterk" in said  # V = 0.6: the code 'strong' in words
+    assert "Cramér's V = " in said and "," in text.statistics_text(sig).split("= ")[1]  # decimal comma
     flat = a.independence_test([[25, 25], [24, 26]])
-    text = a.sentence(flat, "een slachtoffer zagen", "sectoren")
-    assert "niet meer dan op grond van toeval" in text and "bewijst niet" in text
+    said = text.sentence(flat, "een slachtoffer zagen", "sectoren")
+    assert "niet meer dan op grond van toeval" in said and "bewijst niet" in said
+    assert text.sentence(None, "meldden", "sectoren") == ""  # an unpublished test says nothing
 
 
 def test_record_is_json_ready():
     rec = a.independence_test([[30, 20], [20, 30]]).as_record()
     assert rec["method"] == "fisher_exact" and rec["alpha"] == 0.05 and isinstance(rec["significant"], bool)
     assert not math.isnan(rec["cramers_v"])
+
+
+def test_tests_table_words_each_test_and_dashes_what_is_missing():
+    tests = {"x": a.independence_test([[40, 10], [10, 40]]), "y": a.independence_test([[4, 0], [7, 0]])}
+    table = text.tests_table(tests, {"x": "Seksueel", "y": "Crimineel"}, "Gezien")
+    assert table.columns.tolist() == ["Gezien", "Toets", "p", "Cramér's V", "Verband"]
+    assert table.iloc[0].tolist()[1:] == ["exacte toets van Fisher", "p < 0,001", "0,60", "sterk"]
+    assert table.iloc[1].tolist()[1:] == ["geen toets mogelijk", "–", "–", "–"]

@@ -103,6 +103,11 @@ def scan_html(html: str) -> list[str]:
     return leaks
 
 
+def _number(value):
+    """A plain number, or the `value` of a count figure (results.json v1)."""
+    return value.get("value") if isinstance(value, dict) else value
+
+
 def scan_results(figures: dict) -> list[str]:
     """Every integer about people in the survey figures, and every shown share, checked.
 
@@ -123,7 +128,7 @@ def scan_results(figures: dict) -> list[str]:
                     leaks.append(f"{path}: suppressed record with values")
                 if base_hidden and value["base"] is not None:
                     leaks.append(f"{path}: base {value['base']} of a table whose base is hidden")
-            elif "base" in value and value["base"] is None:
+            elif "base" in value and _number(value["base"]) is None:
                 base_hidden = True
             for key, v in value.items():
                 if key not in NOT_PEOPLE:
@@ -161,6 +166,9 @@ def test_the_scan_catches_a_leaking_table_sentence_and_record():
     hidden = {**record, "count": None, "estimate": None, "ci_low": None, "ci_high": None, "suppressed": True}
     assert scan_results({"survey": {"item": {"base": None, "options": {"a": hidden}}}})  # the hidden base, given back
     assert not scan_results({"survey": {"item": {"base": None, "options": {"a": {**hidden, "base": None}}}}})
+    hidden_base = {"kind": "count", "unit": "respondents", "value": None, "suppressed": True}
+    assert scan_results({"survey": {"item": {"base": hidden_base, "options": {"a": hidden}}}})  # v1 count figure
+    assert scan_results({"survey": {"response": {"returned": {"kind": "count", "value": 3}}}})
 
 
 # --------------------------------------------------------------------------- the small edition
@@ -229,8 +237,8 @@ def published_bases(figures: dict) -> dict[int, list[str]]:
     def walk(value, path):
         if isinstance(value, dict):
             for key, v in value.items():
-                if key == "base" and isinstance(v, int):
-                    found.setdefault(v, []).append(path)
+                if key == "base" and isinstance(_number(v), int):
+                    found.setdefault(_number(v), []).append(path)
                 walk(v, f"{path}.{key}")
 
     for key, value in figures.get("survey", {}).items():

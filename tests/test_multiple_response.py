@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from exploitation_report.chapters import survey_tables
 from exploitation_report.inputs.codebook import Group
 from exploitation_report.stats import multiple_response as mr
 
@@ -39,7 +40,7 @@ def test_shares_of_respondents_and_of_answers_with_no_small_cells():
     a = rec["options"]["sig_a"]
     assert a["count"] == 30 and a["estimate"] == pytest.approx(0.75) and a["share_of_answers"] == pytest.approx(0.5)
     assert sum(o["share_of_answers"] for o in rec["options"].values()) == pytest.approx(1.0)
-    table = mr.table([(item, rec)])
+    table = survey_tables.mr_table([(item, rec)])
     assert table.columns.tolist() == ["Antwoord", "n", "% van respondenten", "95%-BI", "% van antwoorden"]
     assert table.iloc[0].tolist() == ["Geld", "30", "75%", "60–86%", "50%"]
     assert table.iloc[-1, 1] == "60"
@@ -55,7 +56,7 @@ def test_small_option_and_the_answers_total_are_hidden():
     assert not rec["options"]["sig_a"]["suppressed"] and not rec["options"]["sig_b"]["suppressed"]
     assert rec["answers"] is None
     assert all(o["share_of_answers"] is None for o in rec["options"].values())
-    table = mr.table([(item, rec)])
+    table = survey_tables.mr_table([(item, rec)])
     assert "3" not in table["n"].tolist()
     assert table.iloc[2].tolist() == ["Anders", "x", "x", "x", "x"]
 
@@ -77,9 +78,9 @@ def test_hidden_base_hides_everything():
 def test_panel_title_gives_the_base_or_x():
     df = big([30, 20, 10], 40)
     item = mr.tabulate(df, GROUP, df["met"].eq(1))
-    title, options = mr.panel(item, mr.records(item, 5))
+    title, options = survey_tables.panel(item, mr.records(item, 5))
     assert title == "Signalen (n = 40)" and list(options) == ["Geld", "Telefoons", "Anders"]
-    assert mr.panel(item, mr.records(item, 5, base_hidden=True))[0] == "Signalen (n = x)"
+    assert survey_tables.panel(item, mr.records(item, 5, base_hidden=True))[0] == "Signalen (n = x)"
 
 
 def test_empty_base_does_not_crash():
@@ -87,7 +88,7 @@ def test_empty_base_does_not_crash():
     item = mr.tabulate(df, GROUP, df["met"].eq(1))
     rec = mr.records(item, 5)
     assert item.respondents == 0 and rec["base"] == 0
-    assert mr.table([(item, rec)]).iloc[0, 0] == "geen respondenten"
+    assert survey_tables.mr_table([(item, rec)]).iloc[0, 0] == "geen respondenten"
 
 
 def test_compare_groups_protects_rows_and_honours_hidden_totals():
@@ -121,6 +122,6 @@ def test_compare_groups_protects_rows_and_honours_hidden_totals():
     recs = mr.compare_records(tabs, hidden, 5)
     assert recs[mr.TOTAL]["base"] is None
     assert all(o["suppressed"] and o["base"] is None for o in recs[mr.TOTAL]["options"].values())
-    table = mr.compare_table([(tabs[mr.TOTAL], recs)])
-    assert table.columns.tolist() == ["Kenmerk", "a", "b", "c", mr.TOTAL]
+    table = survey_tables.compare_table([(tabs[mr.TOTAL], recs)])
+    assert table.columns.tolist() == ["Kenmerk", "a", "b", "c", "Totaal"]
     assert table.iloc[0, 2] == "n = x"

@@ -27,16 +27,9 @@ ALLOWED = {
 KNOWN = {
     ("chapters.compare_text", "pipeline.compare"),  # the comparison's types; compare itself holds no Dutch
     ("inputs.edition", "stats.mse.analysis"),
-    ("stats.association", "chapters.dutch"),
-    ("stats.encounters", "chapters.dutch"),
-    ("stats.encounters", "chapters.markdown"),
-    ("stats.multiple_response", "chapters.dutch"),
-    ("stats.multiple_response", "chapters.markdown"),
     ("stats.registrations", "chapters.dutch"),
     ("stats.registrations", "chapters.markdown"),
     ("stats.registrations", "chapters.place"),
-    ("stats.survey", "chapters.dutch"),
-    ("stats.survey", "chapters.markdown"),
 }
 
 

@@ -60,7 +60,7 @@ def test_file_is_checked(tmp_path):
 OK = {"survey.met_any": rec(122, 222), "survey.direct_contact": rec(100, 122), "survey.met_both": rec(50, 122),
       "survey.reported_externally": rec(21, 122),
       "survey.items.actions": {"options": {"action_nothing": rec(23, 122), "action_discussed": rec(99, 122)}},
-      "survey.criminal_victims_living_care": rec(62, 98), "survey.response": {"analysed": 222},
+      "survey.criminal_victims_living_care": rec(62, 98), "survey.response": {"analysed": {"value": 222}},
       "estimation.any": {"ci_low": 75.0, "ci_high": 370.0, "suppressed": False},
       "estimation.registered": {"suspected": {"count": 29, "suppressed": False},
                                 "confirmed": {"count": None, "suppressed": True}}}
@@ -76,7 +76,7 @@ def test_check_reads_each_figure_as_published(real):
                 "zvhg_2022_suspected", "zvhg_2022_confirmed", "interviews"):
         assert published_text.check(f[key], ok) is None, key
     wrong = {"survey.met_any": rec(127, 220), "survey.items.actions": {"options": {"action_nothing": rec(28, 122)}},
-             "survey.criminal_victims_living_care": rec(49, 98), "survey.response": {"analysed": 220},
+             "survey.criminal_victims_living_care": rec(49, 98), "survey.response": {"analysed": {"value": 220}},
              "estimation.any": {"ci_low": 195.0, "ci_high": 845.0, "suppressed": False},
              "estimation.registered": {"suspected": {"count": 30, "suppressed": False},
                                        "confirmed": {"count": 3, "suppressed": False}}}

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from exploitation_report.chapters import survey_tables
 from exploitation_report.inputs.codebook import Variable
 from exploitation_report.stats import survey
 
@@ -30,9 +31,8 @@ def test_distribution_counts_shares_and_total():
     assert dist.base == 100 and not dist.hidden
     rec = dist.record((1,))
     assert rec["count"] == 40 and rec["estimate"] == pytest.approx(0.4) and not rec["suppressed"]
-    out = dist.as_record()
-    assert out["base"] == 100 and out["counts"] == {"Ja": 40, "Nee": 30, "Twijfel": 30} and out["suppressed"] == []
-    table = survey.distribution_table([("Meldroute", dist)])
+    assert dist.shown_base == 100 and {c: r["count"] for c, r in dist.shares().items()} == {1: 40, 2: 30, 3: 30}
+    table = survey_tables.distribution_table([("Meldroute", dist)])
     assert table.iloc[0].tolist() == ["Ja", "40", "40%", "31–50%"]
     assert table.iloc[-1].tolist() == ["Totaal", "100", "100%", ""]
 
@@ -40,8 +40,7 @@ def test_distribution_counts_shares_and_total():
 def test_distribution_small_cell_with_secondary():
     dist = survey.distribution(values({1: 60, 2: 3, 3: 20}), ROUTE, 5)
     assert dist.hidden == {2, 3}
-    out = dist.as_record()
-    assert out["counts"] == {"Ja": 60, "Nee": None, "Twijfel": None}
+    assert {c: r["count"] for c, r in dist.shares().items()} == {1: 60, 2: None, 3: None}
     assert dist.record((2,))["suppressed"] and dist.record((2,))["count"] is None
 
 
@@ -62,11 +61,10 @@ def test_fixed_and_hidden_total():
     dist = survey.distribution(values({1: 40, 2: 30, 3: 30}), ROUTE, 5, fixed={1: True})
     assert 1 in dist.hidden and len(dist.hidden - {1}) >= 1  # hidden elsewhere: not recomputable here
     gone = survey.distribution(values({1: 40, 2: 30, 3: 30}), ROUTE, 5, total_hidden=True)
-    out = gone.as_record()
-    assert out["base"] is None and all(v is None for v in out["counts"].values())
-    assert all(row[1] == "x" for row in survey.distribution_rows(gone))
+    assert gone.shown_base is None and all(r["count"] is None for r in gone.shares().values())
+    assert all(row[1] == "x" for row in survey_tables.distribution_rows(gone))
     # The hidden total is not given away as the base of the shares either.
-    assert all(rec["base"] is None and rec["suppressed"] for rec in out["shares"].values())
+    assert all(rec["base"] is None and rec["suppressed"] for rec in gone.shares().values())
     assert gone.record((1,))["base"] is None
 
 
@@ -76,10 +74,11 @@ def test_shares_by_group_protects_the_column():
     group = pd.Series([1] * 40 + [2] * 20 + [3] * 30, dtype="Int64")
     by = survey.shares_by(indicator, group, ROUTE.codes, 5)
     recs = by.records()
-    assert recs["2"]["suppressed"]                     # 3 of 20
+    assert recs[2]["suppressed"]                     # 3 of 20
     assert sum(r["suppressed"] for key, r in recs.items() if key != "total") >= 2  # total shown: a second one
     assert recs["total"]["count"] == 38 and recs["total"]["base"] == 90
-    assert by.table_rows()[-1][0] == "Totaal"
+    assert survey_tables.shares_by_rows(by, "Kent de meldroute")[-1][0] == "Totaal"
+    assert survey_tables.shares_by_rows(by, "Kent de meldroute")[0][0] == "Kent de meldroute: Ja"
 
 
 def test_shares_by_a_hidden_overall_base_stays_hidden():
@@ -88,7 +87,7 @@ def test_shares_by_a_hidden_overall_base_stays_hidden():
     by = survey.shares_by(indicator, group, ROUTE.codes, 5, base_hidden=True)
     total = by.records()["total"]
     assert total["suppressed"] and total["base"] is None
-    assert by.table_rows()[-1][2:] == ("x", "x", "x")
+    assert survey_tables.shares_by_rows(by, "Groep")[-1][1:] == ("x", "x", "x")
     assert by.independence() is None  # something is hidden: no statistic that could pin it down
 
 
@@ -104,6 +103,7 @@ def test_shares_by_tests_the_table_it_shows():
 
 def test_indicator_row_formats():
     rec = {"estimate": 0.37, "count": 47, "base": 127, "ci_low": 0.29, "ci_high": 0.46, "suppressed": False}
-    assert survey.indicator_row("Meldde extern", "wie zag", rec) == ("Meldde extern", "wie zag", "127", "37%", "29–46%")
+    assert survey_tables.indicator_row("Meldde extern", "wie zag", rec) == ("Meldde extern", "wie zag", "127", "37%",
+                                                                            "29–46%")
     hidden = {"suppressed": True, "base": None}
-    assert survey.indicator_row("Meldde extern", "wie zag", hidden) == ("Meldde extern", "wie zag", "x", "x", "x")
+    assert survey_tables.indicator_row("Meldde extern", "wie zag", hidden) == ("Meldde extern", "wie zag", "x", "x", "x")

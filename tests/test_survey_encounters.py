@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from exploitation_report.chapters import survey_tables
 from exploitation_report.stats import encounters as enc_mod
 
 SECTORS = {1: "Zorg", 2: "Onderwijs", 3: "Politie", 4: "Anders"}
@@ -80,7 +81,7 @@ def test_a_small_group_cannot_be_computed_from_the_sector_table():
     cell[index[(3, "only_sexual")]] = 1
     assert np.linalg.matrix_rank(np.vstack([a, cell])) > np.linalg.matrix_rank(a)
     rows = enc_mod.by_row(enc)
-    assert any(rows["3"][m]["suppressed"] for m in ("met_sexual", "met_criminal", "met_any"))
+    assert any(rows[3][m]["suppressed"] for m in ("met_sexual", "met_criminal", "met_any"))
     # The headline share of those who met any victim survives: other figures go first.
     assert not rows["total"]["met_any"]["suppressed"]
 
@@ -89,7 +90,7 @@ def test_pooled_rows_and_merged_test_table():
     df = respondents(BIG + [(4, 1, 2, None, 1, 3), (4, 2, 2, None, None, 4)])
     enc = enc_mod.tabulate(df, df["sector"], SECTORS, {4}, 5, pool_below=0)
     assert list(enc.counts.index) == [1, 2, 3, enc_mod.POOLED]
-    assert enc.labels[enc_mod.POOLED] == "Overige sectoren"
+    assert enc_mod.POOLED not in enc.labels and survey_tables.sector_label(enc_mod.POOLED, enc.labels) == "Overige sectoren"
     small = enc_mod.tabulate(df, df["sector"], SECTORS, set(), 5, pool_below=10)
     assert enc_mod.POOLED in small.counts.index and 4 not in small.counts.index
     table = enc_mod.crosstab(enc, "met_any")
@@ -125,7 +126,7 @@ def test_group_sizes_and_table():
     enc = enc_mod.tabulate(df, df["sector"], SECTORS, set(), 5)
     assert enc_mod.group_sizes(enc) == {"only_sexual": 27, "only_criminal": 29, "both_forms": 38}
     rows = enc_mod.by_row(enc)
-    table = enc_mod.table(rows, {"met_sexual": "Seksueel", "met_any": "Een van beide"})
+    table = survey_tables.sector_table(rows, enc.labels, {"met_sexual": "Seksueel", "met_any": "Een van beide"})
     assert table.columns.tolist() == ["Sector", "n", "Seksueel", "Een van beide"]
     assert table.iloc[-1, 0] == "**Totaal**" and table.iloc[-1, 1] == "140"
     assert table.iloc[0, 1] == "56"
