@@ -33,9 +33,6 @@ KNOWN = {
     ("stats.encounters", "chapters.markdown"),
     ("stats.multiple_response", "chapters.dutch"),
     ("stats.multiple_response", "chapters.markdown"),
-    ("stats.registrations", "chapters.dutch"),
-    ("stats.registrations", "chapters.markdown"),
-    ("stats.registrations", "chapters.place"),
     ("stats.survey", "chapters.dutch"),
     ("stats.survey", "chapters.markdown"),
 }
