@@ -41,9 +41,10 @@ def test_headline_figures_appear_in_dutch_in_html_and_pdf(edition):
         assert text in html, (key, text)
         assert squash(text) in pdf, (key, text)
     est = lookup(figures, "estimation.any")
-    interval = dutch.number_range(est["ci_low"], est["ci_high"])
+    low, high, _ = dutch.interval_of(est)
+    interval = dutch.number_range(low, high)
     assert interval in html and squash(interval) in pdf
-    assert dutch.magnitude(est["ci_low"], est["ci_high"]) in html
+    assert dutch.magnitude(low, high) in html
 
 
 def test_synthetic_marking_on_cover_and_every_page(edition):

@@ -85,7 +85,8 @@ def test_same_headline_figures_in_both_formats(editions):
             assert text in e["html"], (name, key, text)
             assert squash(text) in pdf, (name, key, text)
         est = lookup(e["figures"], "estimation.any")
-        interval = dutch.number_range(est["ci_low"], est["ci_high"])
+        low, high, _ = dutch.interval_of(est)
+        interval = dutch.number_range(low, high)
         assert interval in e["html"] and squash(interval) in pdf, name
 
 

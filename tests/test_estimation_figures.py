@@ -8,7 +8,7 @@ LAD = est.Ladder("any", 100.0, 80.0, 80.0, 200.0, 300.0, 120.0, 380.0, 0.95,
                  intervals={"reported_raw": (90.0, 110.0), "scenario_central": (150.0, 260.0)},
                  minimum=60.0, nonresponse=(0.0, 0.5, 1.0))
 REG = {"source": "ZVHG", "year": 2022, "synthetic": True, "suspected": {"count": 29},
-       "by_form": {"any": {"display": "29", "count": 29}, "sexual": {"display": "x", "count": None}}}
+       "by_form": {"any": {"available": True, "count": 29}, "sexual": {"available": True, "count": None}}}
 
 
 def test_ladder_table_rows_intervals_and_registration_years():
@@ -51,11 +51,12 @@ def test_tornado_figure_draws_two_bars_per_assumption():
     assert widths == [-200, -50, 100, 200]
     assert {t.get_text() for t in ax.texts} == {"0", "0,5", "1", "1.000", "1.500"} - {"0,5"}
     ticks = {round(pos): lab.get_text() for pos, lab in zip(ax.get_yticks(), ax.get_yticklabels())}
-    assert ticks == {1: "Niet-respondenten", 0: "Professionals"}     # largest effect on top
+    assert ticks == {1: "Hoe vaak niet-respondenten\nslachtoffers zien",       # largest effect on top
+                     0: "Aantal eerstelijns professionals"}
     assert any(p.get_hatch() for p in ax.patches)          # greyscale-safe: the low end is hatched
     plt.close(fig)
     sens = figs.sensitivity_table(table)
-    assert sens.iloc[1].tolist() == ["Professionals", "1.000 / 1.200 / 1.500", "450", "600", "150"]
+    assert sens.iloc[1].tolist() == ["Aantal eerstelijns professionals", "1.000 / 1.200 / 1.500", "450", "600", "150"]
 
 
 def test_band_and_simulation_tables():

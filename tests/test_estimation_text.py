@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pandas as pd
 from places import ELSEWHERE, PLACE
@@ -109,6 +111,11 @@ def test_limitations_name_the_nonresponse_assumption_as_strongest_only_when_it_i
     assert "bepaalt de uitkomst het meest" not in text.limitations(None, None, "population")
 
 
+def unescaped(markdown: str) -> str:
+    """Markdown as it reads: backslash-escaped punctuation (literal input text) without the backslash."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
 def summary_row(design, label, true_factor, central_bias, coverage, at_truth_bias, at_truth_coverage):
     return {"design": design, "design_label": label, "replicates": 200, "resamples": 1000, "level": 0.95,
             "factor_low": 0.0, "factor_central": 0.5, "factor_high": 1.0, "professionals": 1200,
@@ -119,8 +126,11 @@ def summary_row(design, label, true_factor, central_bias, coverage, at_truth_bia
 
 def test_limitations_explain_low_coverage_by_the_assumption_only_when_the_study_shows_it():
     sim = pd.DataFrame([summary_row("random", "Willekeurige respons", 1.04, -0.45, 0.5, -0.07, 1.0)])
+    # Without the study's own assumptions the text names none (never the edition's).
+    assert "echte factor 1,04)" in text.limitations(sim, "@sec-x", "nonresponse")
+    sim.attrs["assumptions"] = {"nonresponse_factor": {"low": 0.0, "central": 0.3, "high": 1.0}}
     lim = text.limitations(sim, "@sec-x", "nonresponse")
-    for piece in ("ongeveer even vaak slachtoffers als respondenten", "echte factor 1,04", "de centrale aanname is 0,5",
+    for piece in ("ongeveer even vaak slachtoffers als respondenten", "echte factor 1,04", "de centrale aanname is 0,3",
                   "45% onder het echte aantal", "in 50% van de gevallen", "7% onder het echte aantal",
                   "in 100% van de gevallen", "geen rekenfout", "marge 0 tot 1", "aan of voorbij de rand van"):
         assert piece in lim, piece
@@ -132,7 +142,7 @@ def test_limitations_explain_low_coverage_by_the_assumption_only_when_the_study_
 def test_simulation_appendix_reads_every_design_from_the_table():
     sim = pd.DataFrame([summary_row("random", "Willekeurige respons", 1.04, -0.45, 0.5, -0.066, 1.0),
                         summary_row("more", "Wie zag, reageert vaker", 0.49, 0.02, 1.0, -0.069, 0.99)])
-    appendix = text.simulation_appendix(sim, "@tbl-s")
+    appendix = unescaped(text.simulation_appendix(sim, "@tbl-s"))
     assert "willekeurige respons; wie zag, reageert vaker" in appendix
     assert "ruwe som ligt gemiddeld 50% onder het echte aantal" in appendix
     assert "ligt de schatting gemiddeld 7% onder het echte aantal" in appendix        # -6,6% and -6,9% both round to 7%
@@ -142,9 +152,8 @@ def test_simulation_appendix_reads_every_design_from_the_table():
 
 
 def test_sensitivity_names_the_two_strongest_assumptions_and_the_heaviest_reporters():
-    table = pd.DataFrame([{"label": "Hoe vaak niet-respondenten slachtoffers zien", "total_low": 145.0,
-                           "total_high": 793.0},
-                          {"label": "Aantal eerstelijns professionals", "total_low": 403.0, "total_high": 568.0}])
+    table = pd.DataFrame([{"assumption": "nonresponse", "total_low": 145.0, "total_high": 793.0},
+                          {"assumption": "population", "total_low": 403.0, "total_high": 568.0}])
     heavy = {"top": 7, "share": 0.05, "reporters": 127, "top_fraction": 0.27, "estimate_without_top": 341.0,
              "estimate": 469.0}
     t = text.sensitivity(table, heavy, "@fig-t", "@tbl-s", "@tbl-b")

@@ -107,8 +107,10 @@ def assert_suffix_literal(markdown: str, times: int) -> None:
 def test_rule_and_context_files_are_literal(tmp_path):
     from types import SimpleNamespace
 
+    from exploitation_report.chapters import estimation_text
     from exploitation_report.chapters import recommendations as rc
     from exploitation_report.paths import REPORT_DIR
+    from exploitation_report.pipeline import estimation_records as records
     from exploitation_report.stats import registrations as reg
     from exploitation_report.stats.estimation import Ladder
 
@@ -119,13 +121,13 @@ def test_rule_and_context_files_are_literal(tmp_path):
     assessed = [rc.assess(r, {i.key: record for i in r.indicators}) for r in rules.recommendations]
     p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023" + LABEL_SUFFIX), synthetic=False,
                         municipality=GRONINGEN)
-    est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95, "typical": 730.0,
-           "nonresponse_factor": {"low": 0.0, "central": 0.5, "high": 1.0}, "intervals": {"typical": [310.0, 1290.0]}}
-    conclusions = rc.conclusions_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"count": 29}},
+    est = records.ladder(Ladder("any", 300.0, 200.0, 150.0, 469.0, 730.0, 196.0, 845.0, 0.95,
+                                intervals={"typical": (310.0, 1290.0)}, nonresponse=(0.0, 0.5, 1.0), typical=730.0))
+    conclusions = rc.conclusions_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"value": 29}},
                                           assessed, rules)
     texts = 2 + 1 + sum(2 + len(r.indicators) for r in rules.recommendations)   # period twice, source
     assert_suffix_literal(conclusions, texts)
-    summary = rc.summary_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"count": 29}}, assessed,
+    summary = rc.summary_markdown(p, lambda key: record, est, {"year": 2022, "suspected": {"value": 29}}, assessed,
                                   synthetic=False)
     assert_suffix_literal(summary, 2 + len(rules.recommendations))
 
@@ -137,8 +139,8 @@ def test_rule_and_context_files_are_literal(tmp_path):
     by_year = {2022: reg.summary(registrations, 2022, 5, "ZVHG")}
     ladder = Ladder("any", 150.0, 80.0, 80.0, 100.0, 140.0, 50.0, 200.0, 0.95)
     record = reg.dark_number_record(ladder, by_year, by_year[2022], [2023])
-    text = reg.comparison_text(by_year[2022], by_year, record, context, literal("2022–2023" + LABEL_SUFFIX), "@tbl-x",
-                               PLACE)
+    text = estimation_text.comparison(by_year[2022], by_year, record, context.national_dark_number,
+                                      literal("2022–2023" + LABEL_SUFFIX), "@tbl-x", PLACE)
     sources = context.national_dark_number.sources
     assert_suffix_literal(text.replace("@tbl-x", "tabel"), 2 + 1 + 1 + 2 * len(sources))
 

@@ -68,7 +68,7 @@ def test_closure_generators_and_labels():
         t.term("A:E")
     f = mse.fit_model(synthetic_lists.synthetic_capture_histories(), [("ZVHG", "Politie")])
     assert f.label() == "ZVHG:Politie"
-    assert mse.fit_model(synthetic_lists.synthetic_capture_histories()).label() == "hoofdeffecten"
+    assert mse.fit_model(synthetic_lists.synthetic_capture_histories()).label() == mse.MAIN_EFFECTS_LABEL
 
 
 def test_capture_table_rejects_impossible_counts():
@@ -88,7 +88,7 @@ def test_two_lists_give_lincoln_petersen():
     assert f.unobserved == pytest.approx(20 * 10 / 10)   # (n1 - m)(n2 - m) / m
     assert f.df == 0 and f.deviance == pytest.approx(0, abs=1e-9)
     # The search cannot add the A:B term (it would need the unobserved cell): main effects only.
-    assert [g.label() for g in mse.search_models(t)] == ["hoofdeffecten"]
+    assert [g.label() for g in mse.search_models(t)] == [mse.MAIN_EFFECTS_LABEL]
 
 
 def test_no_overlap_between_two_lists_is_not_estimable():

@@ -83,10 +83,10 @@ def test_overlap_p_value_is_the_two_sided_poisson_tail():
 def test_stepwise_adds_the_dependent_pair_and_stops():
     data = dependent_table()
     path = stepwise_path(data, threshold=0.02)
-    assert path[0].label() == "hoofdeffecten"
+    assert path[0].label() == mse.MAIN_EFFECTS_LABEL
     assert path[1].label() == "A:B"
     assert mse.stepwise(data).label() == path[-1].label()
-    assert mse.stepwise(data, threshold=0).label() == "hoofdeffecten"   # nothing is below 0
+    assert mse.stepwise(data, threshold=0).label() == mse.MAIN_EFFECTS_LABEL   # nothing is below 0
     # Each step's p-value was below the threshold under the model before it.
     for before, after in zip(path, path[1:]):
         new = set(after.interactions) - set(before.interactions)
@@ -111,7 +111,7 @@ def test_bhs_rule_stops_where_its_rule_says():
     best = min((o for o in options if o.status == 0), key=lambda o: o.aic)
     added = (set(best.interactions) - set(f.interactions)).pop()
     assert best.aic >= f.aic or best.wald_p(added) > 0.05
-    assert mse.bhs_stepwise(data, p=0.0).label() == "hoofdeffecten"
+    assert mse.bhs_stepwise(data, p=0.0).label() == mse.MAIN_EFFECTS_LABEL
 
 
 def test_downhill_ends_in_a_local_minimum():

@@ -27,9 +27,6 @@ ALLOWED = {
 KNOWN = {
     ("chapters.compare_text", "pipeline.compare"),  # the comparison's types; compare itself holds no Dutch
     ("inputs.edition", "stats.mse.analysis"),
-    ("stats.registrations", "chapters.dutch"),
-    ("stats.registrations", "chapters.markdown"),
-    ("stats.registrations", "chapters.place"),
 }
 
 

@@ -4,6 +4,8 @@ from places import GRONINGEN
 from exploitation_report.chapters import recommendations as rc
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.paths import REPORT_DIR
+from exploitation_report.pipeline import estimation_records as records
+from exploitation_report.stats.estimation import Ladder
 
 
 def rec(estimate, count=50, base=100, suppressed=False):
@@ -32,11 +34,27 @@ def test_assessment_follows_thresholds_and_suppression():
         rc.assess(r, {"s.a": rec(0.4)})
 
 
+# The estimate as results.json (v1) keeps it, made the way notebook 02 makes it.
+EST = records.ladder(Ladder("any", 300.0, 200.0, 150.0, 469.0, 730.0, 196.0, 845.0, 0.95,
+                            intervals={"typical": (310.0, 1290.0)}, nonresponse=(0.0, 0.5, 1.0), typical=730.0))
+REG = {"year": 2022, "suspected": {"value": 29}}
+
+
+def period(low: float, registered_sum: int) -> dict:
+    return {"period": {"interval": {"low": low}, "registered_sum": {"value": registered_sum}}}
+
+
 def test_indicator_line_is_dutch_with_base_and_interval():
-    out = rc.evaluate(rc.Indicator(key="k", label="Kent de meldroute", op="<=", threshold=0.75), {"k": rec(0.62, 62, 100)})
-    line = rc.indicator_line(out)
-    assert line.startswith("Kent de meldroute: 62% (62 van 100; 95%-BI")
-    assert "hoogstens 75%: voldaan" in line
+    from types import SimpleNamespace
+    rule = rc.Recommendation(id="x", number=1, title="T", rationale="R", indicators=[
+        rc.Indicator(key="k", label="Kent de meldroute", op="<=", threshold=0.75),
+        rc.Indicator(key="h", label="Verborgen", op=">=", threshold=0.5)])
+    rules = rc.RecommendationSet(source="s", recommendations=[rule])
+    figures = {"k": rec(0.62, 62, 100), "h": rec(None, suppressed=True)}
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023"), municipality=GRONINGEN)
+    text = rc.conclusions_markdown(p, lambda key: rec(0.58, 127, 220), EST, REG, [rc.assess(rule, figures.get)], rules)
+    assert "- Kent de meldroute: 62% (62 van 100; 95%-BI" in text and "hoogstens 75%: voldaan" in text
+    assert "- Verborgen: niet gepubliceerd (kleine aantallen); norm minstens 50%" in text
 
 
 def test_malformed_rules_file_names_file_and_key(tmp_path):
@@ -74,17 +92,14 @@ def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval
     from types import SimpleNamespace
     p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023"), synthetic=True, municipality=GRONINGEN)
     h = lambda key: rec(0.58, 127, 220)  # noqa: E731
-    est = {"scenario_central": 469.0, "ci_low": 196.0, "ci_high": 845.0, "ci_level": 0.95, "typical": 730.0,
-           "nonresponse_factor": {"low": 0.0, "central": 0.5, "high": 1.0}, "intervals": {"typical": [310.0, 1290.0]}}
-    reg = {"year": 2022, "suspected": {"count": 29}}
+    est, reg = EST, REG
     rules = rc.load_recommendations(REPORT_DIR / "recommendations.yml")
     assessed = [rc.assess(r, {i.key: rec(0.6) for i in r.indicators}) for r in rules.recommendations]
-    text = rc.conclusions_markdown(p, h, est, reg, assessed, rules, {"period": {"ci_low": 196 / 63,
-                                                                              "registered_sum": 63}})
+    text = rc.conclusions_markdown(p, h, est, reg, assessed, rules, period(196 / 63, 63))
     assert "ruim de helft van de respondenten zag in 2022–2023" in text
     assert "(centraal 469; 95%-interval 196–845)" in text and "registreerde in 2022 29" in text
     assert "hoogstens 63" in text and "opgave" in text
-    close = rc.conclusions_markdown(p, h, est, reg, assessed, rules, {"period": {"ci_low": 0.8, "registered_sum": 245}})
+    close = rc.conclusions_markdown(p, h, est, reg, assessed, rules, period(0.8, 245))
     assert "opgave" not in close and "opgave" not in rc.conclusions_markdown(p, h, est, reg, assessed, rules)
     summary = rc.summary_markdown(p, h, est, reg, assessed, synthetic=True)
     assert "synthetische gegevens" in summary and "in 2022–2023 in aanraking" in summary
