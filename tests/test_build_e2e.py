@@ -85,6 +85,10 @@ def test_same_inputs_same_numbers_and_overrides_move_only_what_they_touch(editio
     after = json.loads((changed.output_dir / "results.json").read_text(encoding="utf-8"))["figures"]
     assert after["survey.met_any"] == before["survey.met_any"]
     assert after["estimation.any"]["scenario_central"] < before["estimation.any"]["scenario_central"]
+    # The simulation study is this edition's own: run with the changed range, not 2024's committed one.
+    assert [r["nonresponse_factor"]["central"] for r in (before["estimation.simulation"]["assumptions"],
+                                                         after["estimation.simulation"]["assumptions"])] == [0.5, 0.2]
+    assert {d["factor_central"] for d in after["estimation.simulation"]["designs"]} == {0.2}
     prov = json.loads((changed.output_dir / "provenance.json").read_text(encoding="utf-8"))
     assert prov["overrides"] == {"estimation.nonresponse_factor.central": 0.2}
 
