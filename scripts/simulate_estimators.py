@@ -1,15 +1,15 @@
-"""Simulation study of the estimator of the number of victims (issue 4, item 8).
+"""Simulation study of the estimator of the number of victims, by hand (the build runs it for every edition).
 
-Writes report/simulation/simulation_results.csv (one row per non-response design: the
-relative bias of each estimator and the coverage of the 95% interval) and
-simulation_replicates.csv (every replicate), deterministically from --seed. The
-estimation notebook reads the summary into an appendix of the report.
+Runs exactly what the build's step "Running the simulation study" runs
+(`pipeline.simulation_study.run_study`) for an edition's parameters, with the shared cache,
+and prints the summary. Options override the edition's `estimation.simulation` settings:
 
-    .venv/bin/python scripts/simulate_estimators.py            # the committed study
+    .venv/bin/python scripts/simulate_estimators.py                         # the 2024 edition's study
     .venv/bin/python scripts/simulate_estimators.py --replicates 20 --out /tmp/sim   # a quick look
+    .venv/bin/python scripts/simulate_estimators.py -p estimation.nonresponse_factor.central=0.3
 
-The assumption ranges, answer bands and caps are those of params/<year>.yml and the
-codebook, so the study checks the estimator exactly as the report uses it.
+Writes simulation_results.csv, simulation_replicates.csv and study.json into --out
+(default `_build/<year>-simulation/`).
 """
 
 from __future__ import annotations
@@ -20,33 +20,30 @@ from pathlib import Path
 
 from exploitation_report.inputs.codebook import load_codebook
 from exploitation_report.inputs.params import load_params, params_path
-from exploitation_report.paths import PROJECT_ROOT
-from exploitation_report.stats import estimation as est
-from exploitation_report.stats import simulation as sim
+from exploitation_report.paths import BUILD_ROOT
+from exploitation_report.pipeline import simulation_study as study
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--year", type=int, default=2024, help="edition whose assumptions are used")
-    parser.add_argument("--replicates", type=int, default=200, help="populations per design")
-    parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples per replicate")
-    parser.add_argument("--seed", type=int, default=20241009)
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "report" / "simulation")
+    parser.add_argument("--year", type=int, default=2024, help="edition whose parameters are used")
+    parser.add_argument("--replicates", type=int, help="populations per design (default: the edition's)")
+    parser.add_argument("--resamples", type=int, help="bootstrap resamples per replicate (default: the edition's)")
+    parser.add_argument("--seed", type=int, help="the study's seed (default: the edition's)")
+    parser.add_argument("-p", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="a parameter override, as for `exploitation-report build`")
+    parser.add_argument("--out", type=Path, help="output folder (default: _build/<year>-simulation)")
     args = parser.parse_args()
 
+    overrides = list(args.overrides) + [f"estimation.simulation.{name}={getattr(args, name)}"
+                                        for name in ("replicates", "resamples", "seed")
+                                        if getattr(args, name) is not None]
+    params = load_params(params_path(args.year), overrides)
+    settings = study.StudySettings.from_edition(params, load_codebook(params.input_path("codebook")))
     started = time.perf_counter()
-    params = load_params(params_path(args.year))
-    bands = est.bands_from(load_codebook(params.input_path("codebook")))
-    e = params.estimation
-    reps, summary = sim.run(sim.World(), sim.DESIGNS, est.Assumptions.from_params(params), bands,
-                            replicates=args.replicates,
-                            resamples=args.resamples, seed=args.seed, level=e.bootstrap.level)
-    args.out.mkdir(parents=True, exist_ok=True)
-    summary.round(6).to_csv(args.out / "simulation_results.csv", index=False, lineterminator="\n")
-    reps.round(6).to_csv(args.out / "simulation_replicates.csv", index=False, lineterminator="\n")
-    print(summary.to_string(index=False))
-    print(f"{args.replicates} replicates x {len(sim.DESIGNS)} designs, {args.resamples} resamples each: "
-          f"{time.perf_counter() - started:.1f} s")
+    out = study.run_study(settings, args.out or BUILD_ROOT / f"{args.year}-simulation", log=print)
+    print(study.load_study(out).to_string(index=False))
+    print(f"{out}: {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

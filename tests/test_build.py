@@ -220,3 +220,24 @@ def test_an_unsafe_variant_name_is_refused_before_any_work(tmp_path, monkeypatch
     monkeypatch.setattr(build_mod, "load_inputs", lambda params: pytest.fail("no work for a bad name"))
     with pytest.raises(InputError, match="variant name"):
         build_mod.build(2024, engine="builtin", variant="../2023", output_root=tmp_path / "o", build_root=tmp_path / "b")
+
+
+def test_the_simulation_study_is_a_step_before_the_notebooks_with_the_editions_parameters(tmp_path, monkeypatch):
+    steps, studies = [], []
+
+    def run_study(settings, folder):
+        studies.append((settings, folder))
+
+    def stop(name, *args):
+        raise build_mod.BuildError("stop here (test)")
+
+    monkeypatch.setattr(build_mod, "run_study", run_study)
+    monkeypatch.setattr(build_mod, "execute_notebook", stop)
+    with pytest.raises(build_mod.BuildError, match="stop here"):
+        build_mod.build(2024, ["estimation.nonresponse_factor.central=0.3", "estimation.simulation.replicates=7"],
+                        engine="builtin", step=steps.append, output_root=tmp_path / "_output",
+                        build_root=tmp_path / "_build")
+    assert steps[-2:] == ["Running the simulation study", "Running notebook 01_survey"]
+    (settings, folder), = studies
+    assert folder == tmp_path / "_build" / "2024" / "simulation"
+    assert settings.assumptions.nonresponse == (0.0, 0.3, 1.0) and settings.replicates == 7

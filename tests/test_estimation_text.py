@@ -6,7 +6,6 @@ from places import ELSEWHERE, PLACE
 
 from exploitation_report.chapters import dutch
 from exploitation_report.chapters import estimation_text as text
-from exploitation_report.paths import REPORT_DIR
 from exploitation_report.stats import estimation as est
 
 
@@ -95,8 +94,14 @@ def test_outcome_splits_the_interval_into_sampling_and_assumptions():
     assert "zou het" not in text.outcome("2022–2023", LADDERS, "@t", "@f")   # no sampling interval given
 
 
-def test_limitations_and_appendix_read_the_simulation_table():
-    sim = pd.read_csv(REPORT_DIR / "simulation" / "simulation_results.csv")
+def test_limitations_and_appendix_read_the_simulation_table(tmp_path):
+    # A small study of the 2024 edition, as the build runs it (no study is committed).
+    from exploitation_report.inputs.codebook import load_codebook
+    from exploitation_report.inputs.params import load_params, params_path
+    from exploitation_report.pipeline import simulation_study
+
+    params = load_params(params_path(2024), ["estimation.simulation.replicates=1", "estimation.simulation.resamples=100"])
+    sim = simulation_study.edition_study(params, load_codebook(params.input_path("codebook")), tmp_path)
     lim = text.limitations(sim, "@sec-x", "nonresponse")
     rnd = sim.set_index("design").loc["random"]
     assert f"{dutch.percent(rnd['coverage'])} van de gevallen" in lim and "@sec-x" in lim

@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from string import Template
 
 import nbformat
 import pytest
@@ -16,9 +17,10 @@ import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from places import PLACE
 
+from exploitation_report.inputs.errors import InputError
 from exploitation_report.render import Edition, RenderError, export_parts, render, write_report_qmd
 from exploitation_report.render import quarto as quarto_mod
-from exploitation_report.render.assemble import load_outline, project_root
+from exploitation_report.render.assemble import load_outline, project_root, static_chapter
 from exploitation_report.render.builtin import expand_includes, pandoc_path, quarto_options
 
 ROOT = project_root()
@@ -117,12 +119,38 @@ def test_outline_order_ids_and_numbering():
 
 
 def test_static_chapters_hold_no_numbers_but_placeholders():
-    text = (ROOT / "report" / "chapters" / "inleiding.md").read_text(encoding="utf-8")
-    without_placeholders = re.sub(r"\$\{\w+\}", "", text)
+    text = (ROOT / "report" / "templates" / "static" / "inleiding.md.j2").read_text(encoding="utf-8")
+    without_placeholders = re.sub(r"\{\{.*?\}\}|\{#.*?#\}", "", text, flags=re.DOTALL)
     # only the research questions' numbers: place, programme and years come from the parameters
     assert set(re.findall(r"\d+", without_placeholders)) <= {"1", "2", "3", "4"}
-    assert "Groningen" not in text and "${municipality}" in text and "${programme_sentence}" in text
-    assert "${year}" in text
+    assert "Groningen" not in text and "{{ place.name }}" in text and "{{ place.programme_sentence() }}" in text
+    assert "{{ edition.year|year }}" in text
+
+
+def test_static_chapters_render_as_the_placeholder_files_did():
+    # The chapters were string.Template files with ${...} placeholders; their text is unchanged.
+    old = {"inleiding": {"municipality": PLACE.name, "programme_sentence": PLACE.programme_sentence(),
+                         "year": "2024", "period_label": "2022–2023"},
+           "colofon": {"title": "Titel", "year": "2024", "commissioner": PLACE.commissioner,
+                       "organisation": "CKM", "period_label": "2022–2023"}}
+    for name, values in old.items():
+        template = (ROOT / "report" / "templates" / "static" / f"{name}.md.j2").read_text(encoding="utf-8")
+        placeholders = re.sub(r"\{#.*?#\}\n", "", template, count=1, flags=re.DOTALL)
+        placeholders = placeholders.replace("{% raw %}", "").replace("{% endraw +%}", "")
+        for key, jinja in (("municipality", "place.name"), ("programme_sentence", "place.programme_sentence()"),
+                           ("year", "edition.year|year"), ("period_label", "edition.period_label"),
+                           ("title", "edition.title"), ("commissioner", "place.commissioner"),
+                           ("organisation", "edition.organisation")):
+            placeholders = placeholders.replace("{{ " + jinja + " }}", "${" + key + "}")
+        expected = Template(placeholders).substitute(values)
+        assert static_chapter(f"static/{name}.md.j2", ROOT / "report" / "templates", EDITION) == expected
+
+
+def test_static_chapter_prints_parameter_texts_literally():
+    edition = Edition(year=2024, title="*Titel* [x](y)", subtitle="S", period_label="P", synthetic=False,
+                      organisation="CKM @fig-a", place=PLACE)
+    text = static_chapter("static/colofon.md.j2", ROOT / "report" / "templates", edition)
+    assert r"\*Titel\* \[x\]\(y\)" in text and r"\@fig\-a" in text
 
 
 def test_write_report_qmd_builds_a_self_contained_project(tmp_path):
@@ -182,13 +210,34 @@ def test_optional_appendix_appears_when_present(tmp_path):
     assert text.index("Bijlage A") < text.index("Bijlage B") < text.index("Bijlage C")
 
 
-def test_unknown_placeholder_in_static_chapter(tmp_path):
+def test_unknown_name_in_static_chapter(tmp_path):
     outline = tmp_path / "outline.yml"
-    (tmp_path / "chapters").mkdir()
-    (tmp_path / "chapters" / "x.md").write_text("Jaar ${jaar}\n", encoding="utf-8")
-    outline.write_text(yaml.safe_dump({"chapters": [{"id": "sec-x", "title": "X", "file": "x.md"}]}))
-    with pytest.raises(RenderError, match=r"\$\{jaar\}"):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "x.md.j2").write_text("Jaar {{ jaar }}\n", encoding="utf-8")
+    outline.write_text(yaml.safe_dump({"chapters": [{"id": "sec-x", "title": "X", "template": "x.md.j2"}]}))
+    with pytest.raises(RenderError, match=r"x\.md\.j2.*jaar"):
         write_report_qmd(tmp_path / "b", EDITION, outline=outline)
+    (tmp_path / "templates" / "x.md.j2").write_text("Jaar {{ edition.year }}\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="bare number"):
+        write_report_qmd(tmp_path / "b", EDITION, outline=outline)
+
+
+@pytest.mark.parametrize("chapters,key,expected", [
+    ([{"id": "sec-x", "title": "X"}], "chapters.0", "exactly one of 'part', 'template' or 'children'"),
+    ([{"id": "sec-x", "title": "X", "part": "a", "template": "b"}], "chapters.0", "found part, template"),
+    ([{"id": "x", "title": "X", "part": "a"}], "chapters.0.id", "'sec-name'"),
+    ([{"id": "sec-x", "title": "X", "part": "a", "colour": "red"}], "chapters.0.colour", "unknown"),
+    ([{"id": "sec-x", "title": "X", "part": "a"}, {"id": "sec-y", "title": "Y", "children": [
+        {"id": "sec-x", "title": "Z", "part": "b"}]}], None, "sec-x more than once"),
+    ([], "chapters", "at least 1"),
+])
+def test_outline_problems_name_file_and_key(tmp_path, chapters, key, expected):
+    outline = tmp_path / "outline.yml"
+    outline.write_text(yaml.safe_dump({"chapters": chapters}), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_outline(outline)
+    problem = err.value.problems[0]
+    assert problem.file == str(outline) and problem.key == key and expected in str(problem), str(problem)
 
 
 def test_non_synthetic_edition_has_no_marking(tmp_path):

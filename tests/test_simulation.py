@@ -83,3 +83,76 @@ def test_estimator_is_exact_at_the_true_factor_whoever_responds():
         m = pop.multiplicity[pop.link_victim][reported]
         total = est.population_total(np.ones(m.size), m, t["factor"], t["respondents"], SMALL.professionals)
         assert total == pytest.approx(t["victims"]), design.name
+
+
+# --- the study as a build step (pipeline.simulation_study) --------------------------------------
+
+QUICK = ["estimation.simulation.replicates=1", "estimation.simulation.resamples=100"]
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    from exploitation_report.inputs.codebook import load_codebook
+    from exploitation_report.paths import PROJECT_ROOT
+
+    return load_codebook(PROJECT_ROOT / "data" / "codebook.yml")
+
+
+def settings(codebook, *overrides):
+    from exploitation_report.inputs.params import load_params, params_path
+    from exploitation_report.pipeline.simulation_study import StudySettings
+
+    return StudySettings.from_edition(load_params(params_path(2024), QUICK + list(overrides)), codebook)
+
+
+def test_study_reruns_when_what_it_reads_changes_and_is_reused_otherwise(codebook, tmp_path, monkeypatch):
+    from exploitation_report.pipeline import simulation_study as study
+
+    runs = []
+    compute = study.compute
+    monkeypatch.setattr(study, "compute", lambda s, folder: (runs.append(s), compute(s, folder)))
+    cache = tmp_path / "cache"
+    base = settings(codebook)
+    first = study.run_study(base, tmp_path / "a" / "simulation", cache=cache)
+    again = study.run_study(base, tmp_path / "b" / "simulation", cache=cache)    # another build root
+    study.run_study(base, first, cache=cache)                                    # a rebuild
+    assert len(runs) == 1
+    assert (first / study.RESULTS).read_bytes() == (again / study.RESULTS).read_bytes()
+    assert (cache / "simulation" / base.key() / study.RESULTS).is_file()
+
+    # Parameters the study does not read leave it as it is (a variant of them reuses it) ...
+    assert settings(codebook, "suppression.min_count=10", "estimation.registrations_year=2023",
+                    "estimation.bootstrap.resamples=3000").key() == base.key()
+    # ... those it reads make a new one, which says what it ran with.
+    lower = settings(codebook, "estimation.nonresponse_factor.central=0.3")
+    assert lower.key() != base.key()
+    frame = study.load_study(study.run_study(lower, first, cache=cache))
+    assert len(runs) == 2
+    assert frame.attrs["assumptions"]["nonresponse_factor"] == {"low": 0.0, "central": 0.3, "high": 1.0}
+    assert (frame["factor_central"] == 0.3).all() and (frame["replicates"] == 1).all()
+    assert (frame.attrs["replicates"], frame.attrs["resamples"], frame.attrs["seed"]) == (1, 100, 20241009)
+    for other in (settings(codebook, "estimation.simulation.seed=1"), settings(codebook, "estimation.open_band_cap.high=60"),
+                  settings(codebook, "estimation.simulation.replicates=2")):
+        assert other.key() not in (base.key(), lower.key())
+
+
+def test_a_change_in_the_estimators_code_makes_a_new_study(codebook, tmp_path, monkeypatch):
+    from exploitation_report.pipeline import simulation_study as study
+
+    before = settings(codebook).key()
+    copy = tmp_path / "estimation.py"
+    copy.write_bytes(study.SOURCES[1].read_bytes())
+    monkeypatch.setattr(study, "SOURCES", (study.SOURCES[0], copy))
+    assert settings(codebook).key() == before
+    copy.write_bytes(copy.read_bytes() + b"\n# changed\n")
+    assert settings(codebook).key() != before
+
+
+def test_results_record_keeps_labels_under_label(codebook, tmp_path):
+    from exploitation_report.pipeline import simulation_study as study
+
+    frame = study.load_study(study.run_study(settings(codebook), tmp_path / "s", cache=tmp_path / "c"))
+    record = study.results_record(frame)
+    assert [d["design"] for d in record["designs"]] == [d.name for d in sim.DESIGNS]
+    assert record["designs"][0]["label"] == sim.DESIGNS[0].label and "design_label" not in record["designs"][0]
+    assert record["replicates"] == 1 and "key" not in record   # provenance.json has it

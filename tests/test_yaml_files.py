@@ -1,7 +1,7 @@
 import pytest
 from pydantic import Field
 
-from exploitation_report.inputs.errors import InputError
+from exploitation_report.inputs.errors import InputError, Problem
 from exploitation_report.inputs.yaml_files import StrictModel, load_model, read_yaml_mapping
 
 
@@ -42,3 +42,36 @@ def test_unreadable_files(tmp_path, content, expected):
         read_yaml_mapping(path, "a test file")
     with pytest.raises(InputError, match="does not exist"):
         read_yaml_mapping(tmp_path / "missing.yml", "a test file")
+
+
+def test_a_key_given_twice_is_refused_with_both_lines(tmp_path):
+    path = tmp_path / "a.yml"
+    path.write_text("name: x\ninner:\n  size: 3\n  size: 4\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_yaml_mapping(path, "a test file")
+    problem = err.value.problems[0]
+    assert (problem.row, problem.key) == (4, "size")
+    assert str(problem) == (f"{path}, line 4, key 'size': expected each key once within a mapping, "
+                            "found a second 'size' (the first is on line 3)")
+
+
+def test_merge_keys_are_no_duplicates(tmp_path):
+    path = tmp_path / "a.yml"
+    path.write_text("base: &b {size: 1}\ninner:\n  <<: *b\n  size: 2\nname: x\n", encoding="utf-8")
+    assert read_yaml_mapping(path, "a test file")["inner"] == {"size": 2}
+
+
+def test_undecodable_byte_names_its_line(tmp_path):
+    path = tmp_path / "a.yml"
+    path.write_bytes(b"name: x\ninner: caf\xe9\n")
+    with pytest.raises(InputError) as err:
+        read_yaml_mapping(path, "a test file")
+    assert err.value.problems[0].row == 2 and "offset 18" in str(err.value)
+
+
+def test_one_format_for_keys_and_columns():
+    assert str(Problem("p.yml", "a number", key="a.b", found="'x'")) == "p.yml, key 'a.b': expected a number, found 'x'"
+    assert Problem("p.yml", "a number", key="a.b").column == "a.b"   # read where a key was once stored
+    assert Problem("p.yml", "a number", column="a.b").key == "a.b"   # a column without rows is a key
+    table = Problem("t.csv", "a code", row=3, column="sector", found="'9'")
+    assert table.key is None and str(table) == "t.csv, row 3, column 'sector': expected a code, found '9'"
