@@ -154,9 +154,6 @@ def test_the_built_2024_edition_validates(built):
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(not results_mod.STRICT_KEYS, strict=True,
-                   reason="the notebooks still record label keys (helpers A and B move them to snake_case codes); "
-                          "when this passes, set STRICT_KEYS = True in pipeline/results.py")
 def test_every_key_of_the_built_edition_is_snake_case(built):
     assert key_problems(built) == []
     assert validate(built, strict_keys=True) == []
