@@ -93,7 +93,7 @@ def resolve(document: Any, path: str) -> Any:
     node, rest = document, path
     while rest:
         if isinstance(node, list):
-            m = re.match(r"\[(\d+)\]\.?", rest)
+            m = re.match(r"\[(\d+)\]\.?", rest) or re.match(r"(\d+)(?:\.|$)", rest)  # `[i]` or `.i`
             if not m or int(m.group(1)) >= len(node):
                 raise KeyError(path)
             node, rest = node[int(m.group(1))], rest[m.end():]
@@ -175,6 +175,25 @@ class Translator:
         return _join([record.to, *parts])
 
 
+def _matches(entry: str, leaves: Mapping[str, Any]) -> bool:
+    return any(leaf == entry or leaf.startswith(entry + ".") or leaf.startswith(entry + "[") for leaf in leaves)
+
+
+def _list_indices(mapping: KeyMap, leaves: Mapping[str, Any]) -> KeyMap:
+    """A mapping whose old paths write list items as `.i` (not `[i]`) where no old leaf has that key."""
+    def fix(entry: str) -> str:
+        if _matches(entry, leaves):
+            return entry
+        out = ""
+        for part in entry.split("."):
+            dotted = f"{out}.{part}" if out else part
+            out = f"{out}[{part}]" if part.isdigit() and out and not _matches(dotted, leaves) else dotted
+        return out
+
+    return KeyMap(records=mapping.records, leaves={fix(k): v for k, v in mapping.leaves.items()},
+                  dropped=[fix(d) for d in mapping.dropped])
+
+
 def same_value(a: Any, b: Any) -> bool:
     """Equal; numbers (not bools) within 1e-9, relative or absolute."""
     if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b)):
@@ -186,9 +205,10 @@ def backtest(old_figures: Mapping[str, Any], new_document: Any, mapping: KeyMap,
              codes: Mapping[str, Mapping[int, str]]) -> list[str]:
     """Every problem: old leaves the mapping does not place, leaves missing in the new
     document, values that differ, and dropped or mapped entries that match nothing."""
+    leaves = old_leaves(old_figures)
+    mapping = _list_indices(mapping, leaves)
     translator = Translator(mapping, codes, new_document)
     problems: list[str] = []
-    leaves = old_leaves(old_figures)
     for leaf, value in leaves.items():
         if translator.dropped(leaf):
             continue
@@ -204,6 +224,6 @@ def backtest(old_figures: Mapping[str, Any], new_document: Any, mapping: KeyMap,
         if not same_value(value, found):
             problems.append(f"{leaf} -> {new}: was {value!r}, now {found!r}")
     for entry in [*mapping.records, *mapping.leaves, *mapping.dropped]:
-        if not any(leaf == entry or leaf.startswith(entry + ".") or leaf.startswith(entry + "[") for leaf in leaves):
+        if not _matches(entry, leaves):
             problems.append(f"{entry}: in the mapping but no old figure has it")
     return problems
