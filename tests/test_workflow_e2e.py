@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from exploitation_report.paths import PROJECT_ROOT
+from exploitation_report.stats.change import difference
 
 pytestmark = pytest.mark.e2e
 SNAKEFILE = PROJECT_ROOT / "workflow" / "Snakefile"
@@ -36,6 +37,14 @@ def test_two_editions_build_side_by_side_and_a_second_run_does_nothing(tmp_path)
         stamp = json.loads((work / "snakemake" / f"{year}.json").read_text(encoding="utf-8"))
         assert stamp == editions[year]
     assert editions[2024]["year"] == 2024 and editions[2026]["year"] == 2026
+    # 2026 names 2024 as its previous edition: its changes equal a hand computation from both published files.
+    old, new = (json.loads((out / str(y) / "results.json").read_text(encoding="utf-8")) for y in (2024, 2026))
+    change = new["recommendations"]["year_over_year"]["knows_route"]
+    a, b = new["survey"]["knows_route"], old["survey"]["knows_route"]
+    assert change["estimate"] == pytest.approx(a["count"] / a["base"] - b["count"] / b["base"])
+    hand = difference(a["count"], a["base"], b["count"], b["base"])
+    assert change["interval"]["low"] == pytest.approx(hand["interval"]["low"])
+    assert change["direction"] == hand["direction"] and change["previous_year"] == 2024
     assert (shipped.stat().st_mtime_ns if shipped.exists() else None) == before  # the project's own untouched
     again = _snakemake(tmp_path, "--cores", "2", *config)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr

@@ -1,0 +1,86 @@
+"""Two measurement years side by side: the changes, their words and the table."""
+
+from __future__ import annotations
+
+import pytest
+
+from exploitation_report.chapters import year_over_year as yoy
+from exploitation_report.inputs.params import load_params, params_path
+from exploitation_report.pipeline.previous import change_record
+from exploitation_report.pipeline.results import share
+from exploitation_report.pipeline.results_schema import validate
+from exploitation_report.stats.change import difference, shares_over_years
+from exploitation_report.stats.proportions import Proportion
+
+
+def _share(count, base):
+    return share(Proportion(count, base).as_record())
+
+
+def _document(year, counts, estimate, registered):
+    survey = {path.split(".")[1]: _share(*counts.get(path, (50, 100))) for path in yoy.KEY_SHARES}
+    return {"edition": {"year": year, "reference_period": f"{year - 2}–{year - 1}", "synthetic": True},
+            "survey": survey,
+            "estimation": {"any": {"estimate": estimate, "interval": {"low": estimate / 2, "high": estimate * 2}},
+                           "registered_by_year": {f"year_{y}": {"suspected": {"value": n, "suppressed": False}}
+                                                  for y, n in registered.items()}}}
+
+
+@pytest.fixture
+def editions():
+    previous = _document(2024, {"survey.knows_route": (100, 217)}, 167.0, {2022: 29, 2023: 34})
+    current = _document(2026, {"survey.knows_route": (142, 244)}, 193.0, {2024: 38, 2025: 44})
+    return previous, current
+
+
+def test_changes_equal_a_hand_computation_and_are_worded_by_their_interval(editions):
+    previous, current = editions
+    changes = shares_over_years(current, previous, list(yoy.KEY_SHARES))
+    route = changes["knows_route"]["change"]
+    assert route["estimate"] == pytest.approx(142 / 244 - 100 / 217)
+    assert route == {**difference(142, 244, 100, 217), "suppressed": False}
+    assert route["direction"] == "increase" and changes["met_any"]["change"]["direction"] == "no_clear_change"
+    text = yoy.chapter(changes, previous, current, "@tbl-a", "@tbl-b")
+    assert "Toegenomen ten opzichte van 2024" in text and "weet waar een vermoeden te melden" in text
+    assert "Afgenomen" not in text and "geen bevinding" in text
+    assert "167" in text and "193" in text
+
+
+def test_the_table_gives_both_shares_with_base_and_the_difference_with_its_interval(editions):
+    previous, current = editions
+    changes = shares_over_years(current, previous, list(yoy.KEY_SHARES))
+    table = yoy.table(changes, 2024, 2026)
+    row = table[table.iloc[:, 0] == yoy.KEY_SHARES["survey.knows_route"]].iloc[0]
+    assert row["2024"].startswith("46% (") and row["2024"].endswith("n = 217")
+    assert row["2026"].endswith("n = 244") and row.iloc[3].startswith("+12 (+")
+    regs = yoy.registrations_table(previous, current, "ZVHG")
+    assert list(regs["Jaar"]) == ["2022", "2023", "2024", "2025"]
+
+
+def test_a_change_is_recorded_as_a_schema_figure(editions):
+    previous, current = editions
+    item = shares_over_years(current, previous, ["survey.knows_route"])["knows_route"]
+    record = change_record(item, 2024)
+    assert record["unit"] == "proportion_difference" and record["direction"] == "increase"
+    document = {"schema_version": "1.0.0", "edition": {"year": 2026, "synthetic": True, "params_digest": "x",
+                                                       "reference_period": "2024–2025", "inputs": {}},
+                "survey": {}, "estimation": {}, "recommendations": {"year_over_year": {"knows_route": record}}}
+    validate(document)
+
+
+def test_the_2026_edition_names_2024_as_its_previous_one_and_a_later_year_is_refused():
+    assert load_params(params_path(2026)).previous_edition == 2024
+    assert load_params(params_path(2024)).previous_edition is None
+    with pytest.raises(Exception, match="previous_edition"):
+        load_params(params_path(2024), {"previous_edition": 2026})
+
+
+def test_a_build_whose_previous_edition_is_not_published_stops_before_any_notebook(tmp_path):
+    from exploitation_report.inputs.errors import InputError
+    from exploitation_report.pipeline.build import build
+
+    steps = []
+    with pytest.raises(InputError, match=r"2024/results\.json.*build it first") as err:
+        build(2026, engine="builtin", step=steps.append, output_root=tmp_path / "out", build_root=tmp_path / "b")
+    assert "previous_edition" in str(err.value)
+    assert not any(s.startswith("Running notebook") for s in steps) and not (tmp_path / "out" / "2026").exists()
