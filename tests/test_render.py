@@ -98,16 +98,17 @@ def test_export_error_output_names_the_notebook(tmp_path):
 def test_outline_order_ids_and_numbering():
     entries = load_outline(ROOT / "report" / "outline.yml")
     top = [(e.id, e.title, e.numbered) for e in entries]
-    assert top[:7] == [
+    assert top[:8] == [
         ("sec-samenvatting", "Samenvatting", False),
         ("sec-inleiding", "Inleiding", True),
         ("sec-methode", "Methode", True),
         ("sec-aard", "Aard van de uitbuiting", True),
         ("sec-omvang", "Omvang", True),
+        ("sec-ontwikkeling", "Ontwikkeling sinds de vorige meting", True),
         ("sec-conclusies", "Conclusies en aanbevelingen", True),
         ("sec-bijlagen", "Bijlagen", False),
     ]
-    appendices = entries[6].children
+    appendices = entries[7].children
     assert [(a.title, a.part, a.optional, a.numbered) for a in appendices] == [
         ("Bijlage A Vragenlijst en codeboek", "bijlage-codebook", False, False),
         ("Bijlage B Aanvullende tabellen", "bijlage-tabellen", True, False),
