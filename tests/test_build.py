@@ -225,7 +225,7 @@ def test_an_unsafe_variant_name_is_refused_before_any_work(tmp_path, monkeypatch
 def test_the_simulation_study_is_a_step_before_the_notebooks_with_the_editions_parameters(tmp_path, monkeypatch):
     steps, studies = [], []
 
-    def run_study(settings, folder):
+    def run_study(settings, folder, log=None):
         studies.append((settings, folder))
 
     def stop(name, *args):

@@ -84,3 +84,33 @@ def test_a_build_whose_previous_edition_is_not_published_stops_before_any_notebo
         build(2026, engine="builtin", step=steps.append, output_root=tmp_path / "out", build_root=tmp_path / "b")
     assert "previous_edition" in str(err.value)
     assert not any(s.startswith("Running notebook") for s in steps) and not (tmp_path / "out" / "2026").exists()
+
+
+def test_a_follow_up_file_is_checked_and_shown_beside_the_indicators_then_and_now(editions, tmp_path):
+
+    from exploitation_report.chapters.recommendations import load_recommendations
+    from exploitation_report.inputs.errors import InputError
+    from exploitation_report.inputs.follow_up import load
+    from exploitation_report.paths import PROJECT_ROOT
+    from exploitation_report.pipeline.previous import check_follow_up
+
+    follow_up = load(PROJECT_ROOT / "data" / "2026" / "follow_up_2024.yml")
+    assert follow_up.synthetic and follow_up.edition == 2024
+    previous, current = editions
+    previous["recommendations"] = {"first_line_professionals": {"status": "supported",
+                                                                "indicators": ["survey.knows_route"]}}
+    bad = tmp_path / "follow_up.yml"
+    bad.write_text((PROJECT_ROOT / "data" / "2026" / "follow_up_2024.yml").read_text(encoding="utf-8"),
+                   encoding="utf-8")
+    with pytest.raises(InputError, match=r"actions\.0\.recommendation.*first_line_professionals"):
+        check_follow_up(load(bad), bad, previous)
+    rules = load_recommendations(PROJECT_ROOT / "report" / "recommendations.yml")
+    table = yoy.follow_up_table(previous, current, follow_up, rules)
+    row = table.iloc[0]
+    assert row["Aanbeveling"].startswith("Aanbeveling 2:") and row["Opvolging"].startswith("uitgevoerd:")
+    assert "30 juni 2025" in row["Opvolging"] and row["Toen"].endswith("n = 217") and row["Nu"].endswith("n = 244")
+    bad.write_text("edition: 2024\nsynthetic: true\nsource: x\nactions:\n  - recommendation: a\n    status: klaar\n"
+                   "    action: x\n    owner: y\n    date: 2025-01-01\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"actions\.0\.status"):
+        load(bad)
+    assert yoy.follow_up_table(previous, current, None, rules).iloc[0]["Opvolging"] == "niet vastgelegd"
