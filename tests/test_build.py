@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from exploitation_report.chapters import parameters_appendix as appendix
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.inputs.params import Inputs
 from exploitation_report.pipeline import build as build_mod
@@ -46,15 +47,19 @@ def test_publish_puts_the_previous_edition_back_when_the_swap_fails(tmp_path, mo
 
 
 def test_every_input_has_a_dutch_name_in_the_appendix():
-    assert set(build_mod.INPUT_LABELS) == set(Inputs.model_fields)
+    assert set(appendix.INPUT_LABELS) == set(Inputs.model_fields)
     prov = {"effective_params": {"year": 2024}, "overrides": {}, "params_file": "params/2024.yml",
             "params_digest": "abc", "engine": "builtin", "code_version": None, "python": "3.11",
             "packages": {"typst": "0.15.2"},
-            "inputs": {name: {"path": f"data/{name}.csv", "sha256": "0" * 64} for name in build_mod.INPUT_LABELS}}
-    text = build_mod.parameters_part(prov, synthetic=True)
-    for label in build_mod.INPUT_LABELS.values():
+            "inputs": {name: {"path": f"data/{name}.csv", "sha256": "0" * 64} for name in appendix.INPUT_LABELS}}
+    text = appendix.parameters_part(prov, synthetic=True)
+    for label in appendix.INPUT_LABELS.values():
         assert f"| {label} |" in text
-    assert "synthetisch" in text and build_mod.ENGINE_LABELS["builtin"] in text
+    assert "synthetisch" in text and appendix.ENGINE_LABELS["builtin"] in text
+    # Calibrated on published figures only where the edition names them (the 2026 edition does not).
+    assert "gekalibreerd" in text
+    del prov["inputs"]["published_figures"]
+    assert "gekalibreerd" not in appendix.parameters_part(prov, synthetic=True)
 
 
 # --------------------------------------------------------------------------- one build per edition at a time
