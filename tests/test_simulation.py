@@ -127,6 +127,8 @@ def test_run_is_deterministic_and_summarises_every_scenario_and_form():
     assert row["bias"] == pytest.approx(rel.mean()) and row["bias_se"] == pytest.approx(rel.std() / np.sqrt(2))
     covered = ((g["ci_low"] <= g["truth"]) & (g["truth"] <= g["ci_high"])).sum()
     assert row["covered"] == covered and row["coverage"] == covered / 2
+    adjusted = (covered + 2) / 6                                   # Agresti-Coull: never an error of 0
+    assert row["coverage_se"] == pytest.approx(np.sqrt(adjusted * (1 - adjusted) / 2))
     assert (summary["resamples"] == 200).all() and (summary["level"] == 0.95).all()
     # Every replicate drew its own truth from the ranges.
     assert g["true_nonresponse"].nunique() == 2 and g["true_nonresponse"].between(0, 1).all()
