@@ -27,7 +27,7 @@ from exploitation_report.pipeline import simulation_study as study
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=2024, help="edition whose parameters are used")
-    parser.add_argument("--replicates", type=int, help="populations per design (default: the edition's)")
+    parser.add_argument("--replicates", type=int, help="municipalities per scenario (default: the edition's)")
     parser.add_argument("--resamples", type=int, help="bootstrap resamples per replicate (default: the edition's)")
     parser.add_argument("--seed", type=int, help="the study's seed (default: the edition's)")
     parser.add_argument("-p", dest="overrides", action="append", default=[], metavar="KEY=VALUE",

@@ -90,7 +90,9 @@ def test_same_inputs_same_numbers_and_overrides_move_only_what_they_touch(editio
     # The simulation study is this edition's own: run with the changed range, not 2024's committed one.
     assert [lookup(r, "estimation.simulation.assumptions.nonresponse_factor.central") for r in (before, after)] \
         == [0.5, 0.2]
-    assert {d["factor_central"] for d in lookup(after, "estimation.simulation.designs")} == {0.2}
+    # Its scenarios with the truth at the central values ran with the changed central factor.
+    assert {d["true_factor"] for d in lookup(after, "estimation.simulation.designs") if d["truth"] == "central"} \
+        == {0.2}
     prov = json.loads((changed.output_dir / "provenance.json").read_text(encoding="utf-8"))
     assert prov["overrides"] == {"estimation.nonresponse_factor.central": 0.2}
 

@@ -65,18 +65,18 @@ def test_band_and_simulation_tables():
         {"reading": "upper", "position": 1.0, "reported_raw": 14.0, "known_dedup": 11.0, "estimate": 16.0}])
     table = figs.band_table(readings, cap=30, open_band="meer dan 20")
     assert table.iloc[1, 0] == "Bovengrenzen (‘meer dan 20’ = 30)" and table.iloc[1, 3] == "16"
-    keys = ("reported_raw", "known_dedup", "scenario_low", "scenario_central", "scenario_high", "at_true_factor")
-    sim = pd.DataFrame([{"design_label": d, "true_victims": 300.0, "true_factor": f, "level": 0.9,
-                         "factor_low": 0.0, "factor_central": 0.5, "factor_high": 1.0,
-                         **{f"bias_{k}": -0.1 for k in keys}, "coverage": c, "coverage_at_true_factor": 1.0}
-                        for d, f, c in (("Willekeurig", 1.04, 0.635), ("Vaker", 0.49, 1.0))])
+    sim = pd.DataFrame([{"scenario": sc, "form": f, "truth_mode": t, "level": 0.9, "bias": b, "bias_se": 0.0283,
+                         "bias_at_truth": 0.0, "bias_at_truth_se": 0.011, "coverage": c, "coverage_se": 0.014,
+                         "relative_width": 1.534}
+                        for sc, f, t, b, c in (("random", "any", "drawn", 0.063, 0.97),
+                                               ("heavy", "sexual", "central", -0.1, 1.0))])
     table = figs.simulation_table(sim)
-    assert table.columns.tolist() == ["", "Willekeurig", "Vaker"]
-    assert table.iloc[1].tolist() == ["Echte factor niet-respondenten", "1,04", "0,49"]
-    assert table.iloc[2, 1] == "\u221210%" and table.iloc[5, 0] == "Afwijking: centrale schatting (0,5 ×)"
-    assert table.iloc[7, 0] == "Afwijking: met de echte factor"
-    assert table.iloc[-2].tolist() == ["Dekking 90%-interval", "64%", "100%"]    # the level comes from the study
-    assert table.iloc[-1].tolist() == ["Dekking 90%-interval met de echte factor", "100%", "100%"]
+    assert table.columns.tolist() == ["Scenario", "Aannames", "Vorm", "Afwijking centrale schatting",
+                                      "Afwijking bij de echte waarden", "Dekking 90%-interval",   # the study's level
+                                      "Breedte interval / echte aantal"]
+    assert table.iloc[0].tolist() == ["Willekeurige respons", "getrokken", "samen (unie)", "+6% (± 2,8)",
+                                      "0% (± 1,1)", "97% (± 1,4)", "1,53"]
+    assert table.iloc[1, :4].tolist() == ["Veel overlap", "kloppen", "seksueel", "\u221210% (± 2,8)"]
 
 
 def test_ladder_note_explains_a_low_scenario_below_the_known_number():

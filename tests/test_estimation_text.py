@@ -102,12 +102,14 @@ def test_limitations_and_appendix_read_the_simulation_table(tmp_path):
 
     params = load_params(params_path(2024), ["estimation.simulation.replicates=1", "estimation.simulation.resamples=100"])
     sim = simulation_study.edition_study(params, load_codebook(params.input_path("codebook")), tmp_path)
-    lim = text.limitations(sim, "@sec-x", "nonresponse")
-    rnd = sim.set_index("design").loc["random"]
-    assert f"{dutch.percent(rnd['coverage'])} van de gevallen" in lim and "@sec-x" in lim
-    appendix = text.simulation_appendix(sim, "@tbl-s")
-    assert f"{dutch.number(rnd['replicates'])} keer per ontwerp" in appendix
+    lim = unescaped(text.limitations(sim, "@sec-x", "nonresponse"))
+    rnd = sim.set_index(["scenario", "form"]).loc[("random", "any")]
+    assert f"in {dutch.percent(rnd['coverage'])} van de gevallen bij willekeurige respons" in lim and "@sec-x" in lim
+    assert "(voor niet-respondenten 0 tot 1 keer zo vaak" in lim
+    appendix = unescaped(text.simulation_appendix(sim, "@tbl-s"))
+    assert f"{dutch.number(rnd['replicates'])} keer per scenario" in appendix
     assert f"{dutch.number(rnd['resamples'])} bootstraptrekkingen" in appendix
+    assert "(0 tot 1 keer, centraal 0,5)" in appendix and "(1.000 tot 1.500)" in appendix
     assert "@sec-x" not in text.limitations(None, None, "population")
 
 
@@ -121,39 +123,55 @@ def unescaped(markdown: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
-def summary_row(design, label, true_factor, central_bias, coverage, at_truth_bias, at_truth_coverage):
-    return {"design": design, "design_label": label, "replicates": 200, "resamples": 1000, "level": 0.95,
-            "factor_low": 0.0, "factor_central": 0.5, "factor_high": 1.0, "professionals": 1200,
-            "organisations": 60, "true_victims": 300.0, "mean_links": 2.5, "response_rate": 0.18,
-            "true_factor": true_factor, "bias_reported_raw": -0.5, "bias_scenario_central": central_bias,
-            "coverage": coverage, "bias_at_true_factor": at_truth_bias, "coverage_at_true_factor": at_truth_coverage}
+def summary_rows(scenario, truth_mode, biases, coverages, **extra):
+    """Rows of the study's table for one scenario: bias and coverage per form (sexual, criminal, any)."""
+    return [{"scenario": scenario, "form": form, "truth_mode": truth_mode, "replicates": 200, "resamples": 1000,
+             "level": 0.95, "organisations": 60, "response_rate": 0.18, "true_victims": 300.0, "respondents": 220.0,
+             "response_odds": 1.0, "open_others": 0.05, "unknown_others": 0.1, "true_factor": 0.5,
+             "bias": b, "bias_se": 0.011, "bias_at_truth": b, "bias_at_truth_se": 0.011, "coverage": c,
+             "coverage_se": 0.014, "relative_width": 1.5, **extra}
+            for form, b, c in zip(("sexual", "criminal", "any"), biases, coverages)]
 
 
-def test_limitations_explain_low_coverage_by_the_assumption_only_when_the_study_shows_it():
-    sim = pd.DataFrame([summary_row("random", "Willekeurige respons", 1.04, -0.45, 0.5, -0.07, 1.0)])
-    # Without the study's own assumptions the text names none (never the edition's).
-    assert "echte factor 1,04)" in text.limitations(sim, "@sec-x", "nonresponse")
+def study_table(right_bias=0.01):
+    sim = pd.DataFrame(summary_rows("random", "drawn", (0.07, 0.071, 0.063), (0.96, 0.96, 0.97))
+                       + summary_rows("selected", "drawn", (0.1, 0.1, 0.1), (0.945, 0.925, 0.80), response_odds=3.0)
+                       + summary_rows("right", "central", (0.016, 0.022, right_bias), (1.0, 1.0, 1.0))
+                       + summary_rows("heavy", "central", (0.004, -0.008, -0.009), (1.0, 1.0, 1.0), open_others=0.7))
     sim.attrs["assumptions"] = {"nonresponse_factor": {"low": 0.0, "central": 0.3, "high": 1.0}}
-    lim = text.limitations(sim, "@sec-x", "nonresponse")
-    for piece in ("ongeveer even vaak slachtoffers als respondenten", "echte factor 1,04", "de centrale aanname is 0,3",
-                  "45% onder het echte aantal", "in 50% van de gevallen", "7% onder het echte aantal",
-                  "in 100% van de gevallen", "geen rekenfout", "marge 0 tot 1", "aan of voorbij de rand van"):
-        assert piece in lim, piece
-    # Were the interval short of its level even at the true factor, the text must not blame the assumption.
-    poor = pd.DataFrame([summary_row("random", "Willekeurige respons", 1.04, -0.45, 0.5, -0.3, 0.6)])
-    assert "geen rekenfout" not in text.limitations(poor, "@sec-x", "nonresponse")
+    return sim
 
 
-def test_simulation_appendix_reads_every_design_from_the_table():
-    sim = pd.DataFrame([summary_row("random", "Willekeurige respons", 1.04, -0.45, 0.5, -0.066, 1.0),
-                        summary_row("more", "Wie zag, reageert vaker", 0.49, 0.02, 1.0, -0.069, 0.99)])
-    appendix = unescaped(text.simulation_appendix(sim, "@tbl-s"))
-    assert "willekeurige respons; wie zag, reageert vaker" in appendix
-    assert "ruwe som ligt gemiddeld 50% onder het echte aantal" in appendix
-    assert "ligt de schatting gemiddeld 7% onder het echte aantal" in appendix        # -6,6% and -6,9% both round to 7%
-    assert "in 99% tot 100% van de gevallen" in appendix
-    assert "- Wie zag, reageert vaker (echte factor 0,49): de centrale schatting ligt gemiddeld 2% boven" in appendix
-    assert "95%-interval" in appendix
+def test_limitations_give_the_coverage_with_the_truth_drawn_from_the_ranges():
+    lim = unescaped(text.limitations(study_table(), "@sec-x", "nonresponse"))
+    assert ("bevat het echte aantal dan in 97% van de gevallen bij willekeurige respons en in 80% van de gevallen "
+            "bij zelfselectie (beloofd: 95%)") in lim
+    assert "(voor niet-respondenten 0 tot 1 keer zo vaak slachtoffers als respondenten)" in lim
+    assert "simulatie" not in text.limitations(None, None, "nonresponse")
+
+
+def test_simulation_appendix_reads_every_scenario_and_form_from_the_table():
+    appendix = unescaped(text.simulation_appendix(study_table(), "@tbl-s"))
+    assert "200 keer per scenario" in appendix and "In de scenario's ‘Aannames kloppen’ en ‘Veel overlap’" in appendix
+    assert ("- **Willekeurige respons.** Wie reageert, is toeval; de aannames zijn getrokken. De centrale schatting "
+            "ligt gemiddeld 7% boven het echte aantal voor seksuele uitbuiting (± 1,1), 7% boven het echte aantal "
+            "voor criminele uitbuiting (± 1,1) en 6% boven het echte aantal voor beide vormen samen (± 1,1).") in appendix
+    assert ("in 96% van de gevallen voor seksuele uitbuiting (± 1,4), 96% van de gevallen voor criminele uitbuiting "
+            "(± 1,4) en 97% van de gevallen voor beide vormen samen (± 1,4): zo vaak als beloofd.") in appendix
+    assert "reageren vaker (een 3 keer zo grote kans, in odds)" in appendix
+    assert "80% van de gevallen voor beide vormen samen (± 1,4): minder vaak dan beloofd." in appendix
+    assert "70% van de melders zit in de open bovenste categorie" in appendix
+    assert "bij zelfselectie in 80% van de gevallen, minder vaak dan beloofd" in appendix
+    assert ("1% boven het echte aantal (‘Aannames kloppen’) en 1% onder het echte aantal (‘Veel overlap’): telkens "
+            "binnen 10%") in appendix
+    # A central estimate off by more than 10 % where the assumptions are right is said to be so.
+    assert "niet telkens binnen 10%" in unescaped(text.simulation_appendix(study_table(right_bias=0.15), "@tbl-s"))
+
+
+def test_coverage_words_allow_two_monte_carlo_errors():
+    assert text.coverage_words(0.93, 0.015, 0.95) == "zo vaak als beloofd"
+    assert text.coverage_words(0.90, 0.015, 0.95) == "minder vaak dan beloofd"
+    assert text.coverage_words(1.0, 0.0, 0.95) == "vaker dan beloofd"
 
 
 def test_sensitivity_names_the_two_strongest_assumptions_and_the_heaviest_reporters():
