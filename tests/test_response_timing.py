@@ -1,0 +1,57 @@
+"""Early and late respondents (issue 11 item 3): evidence on the non-response factor."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from exploitation_report.stats import response_timing as rt
+
+# Six respondents, in file order; by date: R3 (1 Feb), R0, R5 | R1, R4 | R2 (last).
+DATES = pd.Series(["2026-02-03T10:00", "2026-02-20", "2026-03-01T08:00:00", "2026-02-01", "2026-02-25", "2026-02-10"],
+                  dtype="string")
+MET = np.array([True, False, False, True, True, True])
+VICTIMS = np.array([4.0, 0.0, 0.0, 2.0, 1.0, 3.0])
+WEIGHT = np.array([2.0, 0.0, 0.0, 1.0, 0.5, 1.0])
+
+
+def test_first_and_last_third_compared_by_response_time():
+    out = rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=3, resamples=500, seed=1)
+    early, late = out["groups"]["early"], out["groups"]["late"]
+    assert (out["dated"], out["undated"], early.respondents) == (6, 0, 2)
+    assert (early.first, early.last, late.first, late.last) == ("2026-02-01", "2026-02-03", "2026-02-25", "2026-03-01")
+    # Early: R3 and R0, both met victims, 2 and 4 victims, weights 1 and 2. Late: R4 and R2.
+    assert early.met_any["count"] == 2 and late.met_any["count"] == 1
+    assert (early.victims, late.victims) == (3.0, 0.5) and (early.sirken_weight, late.sirken_weight) == (1.5, 0.25)
+    assert late.met_any["ci_method"] == "wilson" and late.met_any["ci_low"] < 0.5 < late.met_any["ci_high"]
+    ratio, low, high = out["ratios"]["sirken_weight"]
+    assert ratio == pytest.approx(0.25 / 1.5) and low <= ratio <= high
+    assert out["ratios"]["met_any"][0] == pytest.approx(0.5)
+    assert rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=3, resamples=500, seed=1) == out   # seeded
+
+
+def test_undated_respondents_are_left_out_and_too_few_dates_give_none():
+    dates = DATES.copy()
+    dates[[1, 4]] = pd.NA
+    out = rt.compare(dates, MET, VICTIMS, WEIGHT, parts=2, resamples=100)
+    assert (out["dated"], out["undated"], out["groups"]["late"].respondents) == (4, 2, 2)
+    assert rt.compare(dates, MET, VICTIMS, WEIGHT, parts=3) is None          # 4 // 3 = 1 per group
+    assert rt.compare(pd.Series([pd.NA] * 6, dtype="string"), MET, VICTIMS, WEIGHT) is None
+    with pytest.raises(ValueError, match="parts"):
+        rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=1)
+    with pytest.raises(ValueError, match="ISO 8601"):
+        rt.response_times(pd.Series(["1-2-2026"]))
+
+
+def test_small_groups_are_protected():
+    out = rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=3, resamples=100)
+    shown = rt.protect(out, threshold=5)          # a group of 2: its share and means go, and every ratio
+    assert shown["groups"]["early"].met_any["suppressed"] and shown["groups"]["early"].victims is None
+    assert shown["ratios"]["sirken_weight"] == (None, None, None)
+    assert out["groups"]["early"].victims == 3.0                               # the original is untouched
+    # Large groups with shares away from 0 and 1 stay as they are.
+    rng = np.random.default_rng(0)
+    n = 120
+    dates = pd.Series(pd.date_range("2026-02-01", periods=n, freq="h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    met = rng.random(n) < 0.5
+    big = rt.compare(dates, met, met * 2.0, met * 1.0, resamples=100)
+    assert rt.protect(big, threshold=5) == big
