@@ -55,3 +55,28 @@ def test_small_groups_are_protected():
     met = rng.random(n) < 0.5
     big = rt.compare(dates, met, met * 2.0, met * 1.0, resamples=100)
     assert rt.protect(big, threshold=5) == big
+
+
+def test_the_record_follows_the_results_schema():
+    from exploitation_report.pipeline import estimation_records as records
+    from exploitation_report.pipeline.results import SCHEMA_VERSION
+    from exploitation_report.pipeline.results_schema import validate
+
+    n = 120
+    dates = pd.Series(pd.date_range("2026-02-01", periods=n, freq="h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    met = np.arange(n) % 2 == 0                                   # every other respondent met victims
+    out = rt.protect(rt.compare(dates, met, met * 2.0, met * 0.5, parts=2, resamples=100), threshold=5)
+    record = records.response_timing(out, "response_date")
+    assert record["early"]["met_any"]["count"] == 30 and record["late"]["sirken_weight"]["estimate"] == 0.25
+    assert record["ratio_late_early"]["met_any"]["estimate"] == 1.0 and record["dated"]["value"] == 120
+    assert record["early"]["first"] == "2026-02-01" and record["late"]["last"] == "2026-02-05"
+    hidden = records.response_timing(rt.protect(rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=2, resamples=100), 5),
+                                     "response_date")
+    assert hidden["early"]["victims"]["suppressed"] and hidden["ratio_late_early"]["victims"]["estimate"] is None
+    document = {"schema_version": SCHEMA_VERSION,
+                "edition": {"year": 2026, "synthetic": True, "reference_period": "2024–2025",
+                            "params_digest": "1ea5f7c3525aa308", "inputs": {"survey": "0" * 64}},
+                "survey": {}, "recommendations": {},
+                "estimation": {"response_timing": record, "hidden": hidden,
+                               "none": records.response_timing(None, None)}}
+    assert validate(document) == []
