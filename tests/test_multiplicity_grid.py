@@ -87,3 +87,14 @@ def test_one_typical_number_is_too_low_and_per_victim_correction_repairs_it():
     assert totals(exact, A | {"per_victim": 1.85})["estimate"] == pytest.approx(per_victim)  # grid: no factor
     assert totals(grid)["estimate"] == pytest.approx(2 * 5 * (1 + 1 / 4 + 1 / 5) / 3)
 
+
+
+def test_the_correction_comes_from_the_parameters_and_is_at_least_one():
+    from exploitation_report.inputs.errors import InputError
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.paths import PROJECT_ROOT
+
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml")
+    assert est.Assumptions.from_params(params).per_victim == (1.0, 1.0, 1.3)
+    with pytest.raises(InputError, match="per_victim_correction.low >= 1"):
+        load_params(PROJECT_ROOT / "params" / "2024.yml", ["estimation.per_victim_correction.low=0.8"])
