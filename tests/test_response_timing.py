@@ -80,3 +80,17 @@ def test_the_record_follows_the_results_schema():
                 "estimation": {"response_timing": record, "hidden": hidden,
                                "none": records.response_timing(None, None)}}
     assert validate(document) == []
+
+
+def test_nonresponse_ranges_above_one_are_allowed():
+    # Late respondents who meet more victims than early ones point to a factor above 1: allowed.
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.paths import PROJECT_ROOT
+    from exploitation_report.stats import estimation as est
+
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml", ["estimation.nonresponse_factor.central=1.2",
+                                                                "estimation.nonresponse_factor.high=2"])
+    a = est.Assumptions.from_params(params)
+    assert a.nonresponse == (0.0, 1.2, 2.0)
+    # Sirken at f = 2 for 2 of 4 professionals: q = 2 / (2 + 2 * 2) = 1/3, weight 3 per report (m = 1).
+    assert est.population_total(np.array([1.0, 0.0]), np.array([1.0, 1.0]), 2.0, 2, 4) == pytest.approx(3.0)
