@@ -144,3 +144,56 @@ def test_schema_accepts_generated_and_rejects_bad_codes(cb):
     cols = set(err.value.failure_cases["column"].dropna())
     assert {"sector", "vuln_lvb", "respondent_id"} <= cols
     assert isinstance(frame["sector"].dtype, pd.Int64Dtype)
+
+
+GRID = ["others_victim_1", "others_victim_2", "others_victim_3"]
+
+
+def with_grid(raw: dict, names=GRID) -> None:
+    """The shipped codebook plus a per-victim multiplicity grid of three items (a test codebook)."""
+    others = raw["variables"]["n_other_professionals"]
+    for j, name in enumerate(names, start=1):
+        raw["variables"][name] = {"type": "band", "question": f"Bij hoeveel andere professionals was slachtoffer {j} "
+                                  "bekend?", "asked_if": others["asked_if"], "codes": others["codes"],
+                                  "bands": others["bands"], "required": False}
+    raw["multiplicity_grid"] = list(names)
+
+
+def test_multiplicity_grid_and_response_date_are_declared_variables(cb, tmp_path):
+    assert cb.multiplicity_grid == () and cb.response_date == "response_date"
+    date = cb.variables["response_date"]
+    assert date.type == "date" and not date.required and not date.publish and "response_date" not in cb.publishable()
+    grid = load_codebook(_write(tmp_path, with_grid))
+    assert grid.multiplicity_grid == tuple(GRID)
+    assert grid.variables["others_victim_2"].bands == cb.variables["n_other_professionals"].bands
+
+    def broken(raw):
+        with_grid(raw)
+        raw["multiplicity_grid"] = ["others_victim_1", "sector", "others_victim_1", "nope"]
+        raw["response_date"] = "remarks"
+        raw["variables"]["response_date"]["publish"] = True
+    with pytest.raises(InputError) as err:
+        load_codebook(_write(tmp_path, broken))
+    keys = _keys(err.value)
+    for key in ("multiplicity_grid.1", "multiplicity_grid.2", "multiplicity_grid.3", "response_date",
+                "variables.response_date.publish"):
+        assert key in keys, keys
+    assert "multiplicity_grid.0" not in keys
+
+
+def test_exports_with_a_grid_and_response_dates_read_and_bad_dates_are_named(tmp_path):
+    from exploitation_report.inputs.readers import read_survey
+    from exploitation_report.synth.worlds import world_for
+
+    codebook = load_codebook(_write(tmp_path, with_grid))
+    frame = generate_survey(seed=4, n=80, world=world_for(2026), grid=3)
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, index=False)
+    survey = read_survey(path, codebook)
+    assert survey["response_date"].str.startswith("2026-").all() and survey["others_victim_3"].notna().any()
+    frame.loc[[3, 7], "response_date"] = ["14-03-2026", "gisteren"]
+    frame.to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        read_survey(path, codebook)
+    [problem] = [p for p in err.value.problems if p.column == "response_date"]
+    assert problem.rows == (5, 9) and "ISO 8601" in problem.expected and "'14-03-2026'" in problem.found

@@ -185,3 +185,50 @@ def test_sensitivity_names_the_two_strongest_assumptions_and_the_heaviest_report
     assert "De 7 respondenten met de grootste bijdrage (5%, naar boven afgerond, van de 127" in t
     assert "goed voor 27% van de centrale schatting" in t and "341 zijn in plaats van 469" in t
     assert "wegen zwaar" not in text.sensitivity(table, heavy | {"top": 0}, "@fig-t", "@tbl-s", "@tbl-b")
+
+
+def test_method_states_the_one_item_bias_or_the_per_victim_weights():
+    zero = est.Bounds(np.zeros(3), np.zeros(3))
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500), per_victim=(1.0, 1.0, 1.3))
+    one = est.EstimationData({"sexual": zero, "criminal": zero, "both": zero}, zero, np.array([0, 0, 1]),
+                             np.array([True, True, False]))
+    t = text.method(one, a, Book(), resamples=2000, registered_years=[2022], place=PLACE)
+    assert "eerder te laag dan te hoog" in t and "tot 1,3 keer zo groot" in t and "per slachtoffer" in t
+    grid = est.Bounds(np.array([[0.0, 1.0], [2.0, np.nan], [np.nan, np.nan]]),
+                      np.array([[0.0, 1.0], [3.0, np.nan], [np.nan, np.nan]]))
+    per_victim = est.EstimationData(one.victims, one.others, one.cluster, one.met_any, grid=grid)
+    t = text.method(per_victim, a, Book(), resamples=2000, registered_years=[2022], place=PLACE)
+    assert "(voor hun eerste 2 slachtoffers)" in t and "2 respondenten deden dat" in t
+    assert "eerder te laag" not in t and "na het 2e" in t
+
+
+def test_sensitivity_shows_the_one_item_correction_when_it_is_a_row():
+    table = pd.DataFrame([{"assumption": "nonresponse", "total_low": 145.0, "total_high": 793.0, "low": 0.0,
+                           "central": 0.5, "high": 1.0, "total_central": 469.0},
+                          {"assumption": "per_victim", "total_low": 469.0, "total_high": 609.7, "low": 1.0,
+                           "central": 1.0, "high": 1.3, "total_central": 469.0}])
+    heavy = {"top": 0}
+    t = text.sensitivity(table, heavy, "@fig-t", "@tbl-s", "@tbl-b")
+    assert "tot 1,3 keer het gewicht van één gebruikelijk aantal, dan wordt de schatting 610 in plaats van 469" in t
+    assert "Eén aantal voor alle slachtoffers" not in text.sensitivity(table.iloc[:1].assign(
+        assumption=["nonresponse"]).pipe(lambda d: pd.concat([d, d.assign(assumption="population")])), heavy,
+        "@f", "@t", "@b")
+
+
+def test_response_timing_paragraph_reads_the_comparison_or_says_there_are_no_dates():
+    from exploitation_report.stats import response_timing as rt
+
+    none = text.response_timing(None, 0.5, "@tbl-timing")
+    assert "niet wanneer respondenten de vragenlijst invulden" in none
+    n = 120
+    dates = pd.Series(pd.date_range("2026-02-02", periods=n, freq="8h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    met = np.arange(n) % 3 != 0
+    met[-40:] = np.arange(40) % 4 == 0                      # late: fewer met victims
+    timing = rt.compare(dates, met, met * 3.0, met * 1.5, resamples=500, seed=2)
+    t = text.response_timing(rt.protect(timing, 5), 0.5, "@tbl-timing")
+    assert "het eerste derde" in t and "2 februari 2026 tot en met" in t and "elk 40 respondenten" in t
+    assert text.timing_direction(timing["ratios"]["sirken_weight"]) == "lower"
+    assert "Late respondenten zien dus minder slachtoffers" in t and "centrale aanname (0,5)" in t
+    assert "geen meting" in t
+    assert text.timing_direction((1.0, 0.8, 1.2)) == "same" and text.timing_direction((1.4, 1.1, 1.9)) == "higher"
+    assert text.timing_direction((None, None, None)) is None

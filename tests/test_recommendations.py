@@ -111,3 +111,27 @@ def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval
                                            h, est, reg, assessed, synthetic=True)
     assert "synthetische gegevens" in marked_by_inputs
     assert "synthetische gegevens" not in rc.summary_markdown(p, h, est, reg, assessed, synthetic=False)
+
+
+def test_the_per_victim_item_is_recommended_for_the_next_wave_only_when_the_codebook_lacks_it():
+    from types import SimpleNamespace
+
+    from exploitation_report.chapters.markdown import literal
+    rules = rc.load_recommendations(REPORT_DIR / "recommendations.yml")
+    key = "estimation.assumptions.multiplicity.asked_per_victim"
+    assert [n.when.key for n in rules.next_wave] == [key]
+    one_item = rc.next_wave(rules, {key: False})
+    assert [n["id"] for n in one_item] == ["per_victim_multiplicity"]
+    assert "per slachtoffer" in one_item[0]["title"] and "te laag" in one_item[0]["rationale"]
+    assert rc.next_wave(rules, {key: True}) == []
+    assert rc.next_wave(rules, {key: 0}) == []                  # a value of another type never matches
+    with pytest.raises(KeyError, match="per_victim_multiplicity"):
+        rc.next_wave(rules, {})
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023"), synthetic=True, municipality=GRONINGEN)
+    h = lambda k: rec(0.58, 127, 220)  # noqa: E731
+    assessed = [rc.assess(r, {i.key: rec(0.6) for i in r.indicators}) for r in rules.recommendations]
+    text = rc.conclusions_markdown(p, h, EST, REG, assessed, rules, None, one_item)
+    assert "### Voor de volgende meting" in text and literal(one_item[0]["title"]) in text
+    assert "Voor de volgende meting" not in rc.conclusions_markdown(p, h, EST, REG, assessed, rules)
+    summary = rc.summary_markdown(p, h, EST, REG, assessed, True, one_item)
+    assert f"- {literal(one_item[0]['title'])}" in summary

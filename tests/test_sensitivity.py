@@ -35,7 +35,26 @@ def test_one_at_a_time_hand_computed():
     # Exact counts, a fixed population and no unknown multiplicity: nothing else moves the total.
     assert table.iloc[1:]["swing"].tolist() == pytest.approx([0] * (len(est.ASSUMPTIONS) - 1))
     assert "label" not in table                   # no Dutch in stats: chapters name the assumptions
-    assert set(table["assumption"]) == set(ASSUMPTION_LABELS)
+    assert set(table["assumption"]) == set(est.ASSUMPTIONS)   # per_victim fixed at 1: no row
+    assert set(ASSUMPTION_LABELS) == set(est.ASSUMPTIONS + est.SENSITIVITY_ONLY)
+
+
+def test_one_item_multiplicity_is_a_sensitivity_row_off_the_grid_only():
+    # A typical number per respondent: the right per-victim weight is up to 1.3 times its weight.
+    # Every report's weight scales, so the estimate T = 3 (above) becomes 3 * 1.3 at the high end.
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(4, 4, 4), per_victim=(1.0, 1.0, 1.3))
+    rows = sens.one_at_a_time(tiny([2, 0], [0, np.nan]), a).set_index("assumption")
+    assert (rows.loc["per_victim", "total_low"], rows.loc["per_victim", "total_high"]) == pytest.approx((3, 3.9))
+    # Reporters on the grid (per-victim answers) have their own weights: no such row.
+    on_grid = tiny([2, 0], [np.nan, np.nan])
+    grid = fixed(np.array([[0.0], [np.nan]]))
+    rows = sens.one_at_a_time(est.EstimationData(on_grid.victims, on_grid.others, on_grid.cluster, on_grid.met_any,
+                                                 grid=grid), a)
+    assert "per_victim" not in set(rows["assumption"])
+    # The interval never draws it: a bootstrap sees only its central value.
+    assert est.Assumptions(nonresponse=(0, 0.5, 1), population=(4, 4, 4),
+                           per_victim=(1.0, 1.2, 1.3)).draw(np.random.default_rng(1), 3)["per_victim"].ravel().tolist() \
+        == [1.2, 1.2, 1.2]
 
 
 def test_band_readings_lower_midpoint_upper():

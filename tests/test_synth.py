@@ -18,6 +18,7 @@ from exploitation_report.synth.generate import (
     COLUMNS,
     CONDITIONED,
     GROUPS,
+    OPTIONAL_COLUMNS,
     PUBLISHED_2024,
     SHIPPED_N,
     TARGET_DIRECT,
@@ -28,6 +29,7 @@ from exploitation_report.synth.generate import (
     realised,
     write_synthetic,
 )
+from exploitation_report.synth.worlds import world_for
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "data" / "codebook.yml"
@@ -56,9 +58,26 @@ def _shares(frame: pd.DataFrame) -> tuple[float, float, float, int, int]:
 
 def test_columns_follow_codebook(cb):
     frame = generate_survey(seed=3)
-    assert list(frame.columns) == list(cb.variables) == COLUMNS
+    assert list(cb.variables) == COLUMNS
+    # The 2024 world records no response dates: that optional column is left out.
+    assert list(frame.columns) == [c for c in COLUMNS if c not in OPTIONAL_COLUMNS]
     for name, var in cb.variables.items():
-        assert str(frame[name].dtype) == ("Int64" if var.coded else "string"), name
+        if name in frame:
+            assert str(frame[name].dtype) == ("Int64" if var.coded else "string"), name
+
+
+def test_response_dates_and_grid_come_from_streams_of_their_own(cb):
+    # The 2026 world records when each respondent answered; the grid is appended on request.
+    plain = generate_survey(seed=5, n=120, world=world_for(2026))
+    full = generate_survey(seed=5, n=120, world=world_for(2026), grid=3)
+    assert list(full.columns) == COLUMNS + ["others_victim_1", "others_victim_2", "others_victim_3"]
+    pd.testing.assert_frame_equal(full[plain.columns], plain)      # nothing else moved
+    dates = pd.to_datetime(full["response_date"], format="ISO8601")
+    assert dates.min() >= pd.Timestamp("2026-02-02") and dates.max() < pd.Timestamp("2026-03-16")
+    met = ((full["met_sexual"] == 1) | (full["met_criminal"] == 1)).fillna(False)
+    grid = full[["others_victim_1", "others_victim_2", "others_victim_3"]]
+    assert grid[~met].isna().all().all() and grid.loc[met, "others_victim_1"].notna().all()
+    assert set(grid.stack().dropna().unique()) <= set(cb.variables["n_other_professionals"].codes)
 
 
 def test_reproducible_files(tmp_path):
@@ -97,7 +116,7 @@ def test_consistency(seed, conditioned, cb, tmp_path):
     # Screened out: ~8 respondents, every later item empty.
     out = df["works_in_municipality"] == 2
     assert out.sum() == 8
-    later = COLUMNS[COLUMNS.index("works_in_municipality") + 1:]
+    later = [c for c in COLUMNS[COLUMNS.index("works_in_municipality") + 1:] if c in df]
     assert df.loc[out, later].isna().all().all()
 
     met_any = ((df["met_sexual"] == 1) | (df["met_criminal"] == 1)).fillna(False)
@@ -260,7 +279,7 @@ def test_registrations(tmp_path):
 
 def test_the_2026_world_is_a_plausible_second_wave_and_the_shipped_2026_files_are_its_output(tmp_path):
     """More trained, more reporting, more registrations than 2024; `synth --year 2026` writes the shipped files."""
-    from exploitation_report.synth.worlds import WORLDS, world_for
+    from exploitation_report.synth.worlds import WORLDS
 
     w24, w26 = WORLDS[2024], WORLDS[2026]
     assert w26.training_received > w24.training_received and w26.registrations_factor > 1

@@ -1,0 +1,96 @@
+"""Early and late respondents (issue 11 item 3): evidence on the non-response factor."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from exploitation_report.stats import response_timing as rt
+
+# Six respondents, in file order; by date: R3 (1 Feb), R0, R5 | R1, R4 | R2 (last).
+DATES = pd.Series(["2026-02-03T10:00", "2026-02-20", "2026-03-01T08:00:00", "2026-02-01", "2026-02-25", "2026-02-10"],
+                  dtype="string")
+MET = np.array([True, False, False, True, True, True])
+VICTIMS = np.array([4.0, 0.0, 0.0, 2.0, 1.0, 3.0])
+WEIGHT = np.array([2.0, 0.0, 0.0, 1.0, 0.5, 1.0])
+
+
+def test_first_and_last_third_compared_by_response_time():
+    out = rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=3, resamples=500, seed=1)
+    early, late = out["groups"]["early"], out["groups"]["late"]
+    assert (out["dated"], out["undated"], early.respondents) == (6, 0, 2)
+    assert (early.first, early.last, late.first, late.last) == ("2026-02-01", "2026-02-03", "2026-02-25", "2026-03-01")
+    # Early: R3 and R0, both met victims, 2 and 4 victims, weights 1 and 2. Late: R4 and R2.
+    assert early.met_any["count"] == 2 and late.met_any["count"] == 1
+    assert (early.victims, late.victims) == (3.0, 0.5) and (early.sirken_weight, late.sirken_weight) == (1.5, 0.25)
+    assert late.met_any["ci_method"] == "wilson" and late.met_any["ci_low"] < 0.5 < late.met_any["ci_high"]
+    ratio, low, high = out["ratios"]["sirken_weight"]
+    assert ratio == pytest.approx(0.25 / 1.5) and low <= ratio <= high
+    assert out["ratios"]["met_any"][0] == pytest.approx(0.5)
+    assert rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=3, resamples=500, seed=1) == out   # seeded
+
+
+def test_undated_respondents_are_left_out_and_too_few_dates_give_none():
+    dates = DATES.copy()
+    dates[[1, 4]] = pd.NA
+    out = rt.compare(dates, MET, VICTIMS, WEIGHT, parts=2, resamples=100)
+    assert (out["dated"], out["undated"], out["groups"]["late"].respondents) == (4, 2, 2)
+    assert rt.compare(dates, MET, VICTIMS, WEIGHT, parts=3) is None          # 4 // 3 = 1 per group
+    assert rt.compare(pd.Series([pd.NA] * 6, dtype="string"), MET, VICTIMS, WEIGHT) is None
+    with pytest.raises(ValueError, match="parts"):
+        rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=1)
+    with pytest.raises(ValueError, match="ISO 8601"):
+        rt.response_times(pd.Series(["1-2-2026"]))
+
+
+def test_small_groups_are_protected():
+    out = rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=3, resamples=100)
+    shown = rt.protect(out, threshold=5)          # a group of 2: its share and means go, and every ratio
+    assert shown["groups"]["early"].met_any["suppressed"] and shown["groups"]["early"].victims is None
+    assert shown["ratios"]["sirken_weight"] == (None, None, None)
+    assert out["groups"]["early"].victims == 3.0                               # the original is untouched
+    # Large groups with shares away from 0 and 1 stay as they are.
+    rng = np.random.default_rng(0)
+    n = 120
+    dates = pd.Series(pd.date_range("2026-02-01", periods=n, freq="h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    met = rng.random(n) < 0.5
+    big = rt.compare(dates, met, met * 2.0, met * 1.0, resamples=100)
+    assert rt.protect(big, threshold=5) == big
+
+
+def test_the_record_follows_the_results_schema():
+    from exploitation_report.pipeline import estimation_records as records
+    from exploitation_report.pipeline.results import SCHEMA_VERSION
+    from exploitation_report.pipeline.results_schema import validate
+
+    n = 120
+    dates = pd.Series(pd.date_range("2026-02-01", periods=n, freq="h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    met = np.arange(n) % 2 == 0                                   # every other respondent met victims
+    out = rt.protect(rt.compare(dates, met, met * 2.0, met * 0.5, parts=2, resamples=100), threshold=5)
+    record = records.response_timing(out, "response_date")
+    assert record["early"]["met_any"]["count"] == 30 and record["late"]["sirken_weight"]["estimate"] == 0.25
+    assert record["ratio_late_early"]["met_any"]["estimate"] == 1.0 and record["dated"]["value"] == 120
+    assert record["early"]["first"] == "2026-02-01" and record["late"]["last"] == "2026-02-05"
+    hidden = records.response_timing(rt.protect(rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=2, resamples=100), 5),
+                                     "response_date")
+    assert hidden["early"]["victims"]["suppressed"] and hidden["ratio_late_early"]["victims"]["estimate"] is None
+    document = {"schema_version": SCHEMA_VERSION,
+                "edition": {"year": 2026, "synthetic": True, "reference_period": "2024–2025",
+                            "params_digest": "1ea5f7c3525aa308", "inputs": {"survey": "0" * 64}},
+                "survey": {}, "recommendations": {},
+                "estimation": {"response_timing": record, "hidden": hidden,
+                               "none": records.response_timing(None, None)}}
+    assert validate(document) == []
+
+
+def test_nonresponse_ranges_above_one_are_allowed():
+    # Late respondents who meet more victims than early ones point to a factor above 1: allowed.
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.paths import PROJECT_ROOT
+    from exploitation_report.stats import estimation as est
+
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml", ["estimation.nonresponse_factor.central=1.2",
+                                                                "estimation.nonresponse_factor.high=2"])
+    a = est.Assumptions.from_params(params)
+    assert a.nonresponse == (0.0, 1.2, 2.0)
+    # Sirken at f = 2 for 2 of 4 professionals: q = 2 / (2 + 2 * 2) = 1/3, weight 3 per report (m = 1).
+    assert est.population_total(np.array([1.0, 0.0]), np.array([1.0, 1.0]), 2.0, 2, 4) == pytest.approx(3.0)
