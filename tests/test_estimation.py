@@ -381,3 +381,29 @@ def test_bootstrap_in_chunks_gives_the_same_interval(monkeypatch):
     for form, steps in whole.items():
         for step, interval in steps.items():
             assert chunked[form][step] == pytest.approx(interval, rel=1e-12)
+
+
+def test_compressed_respondents_give_the_same_bootstrap():
+    """Identical respondents of one organisation become one weighted row; every resample sum is unchanged."""
+    df = pd.concat([frame(30)] * 4, ignore_index=True)   # each respondent four times, same organisation
+    df["respondent_id"] = [f"R{i:04d}" for i in range(len(df))]
+    df["sector"] = pd.array([i % 12 % 3 for i in range(len(df))], dtype="Int64")   # missing multiplicity
+    df.loc[df.index % 7 == 0, "n_other_professionals"] = pd.NA                  # filled within sector
+    data = est.prepare(df, ALL_BANDS)
+    assert data.group is not None and np.isnan(data.others.low[data.met_any]).any()
+    compact = est.compress(data)
+    assert compact.rows < data.rows // 2 and compact.n == data.n == 120
+    # A sector with fewer than MIN_GROUP_ANSWERS answered rows but enough respondents still fills itself.
+    answered = ~np.isnan(compact.others.low) & compact.met_any
+    rows_per_group = np.bincount(compact.group[answered])
+    people_per_group = np.bincount(compact.group[answered], weights=compact.size[answered])
+    assert (rows_per_group < est.MIN_GROUP_ANSWERS).any() and (people_per_group >= est.MIN_GROUP_ANSWERS).all()
+    assert compact.size.sum() == data.n
+    assumptions = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(600, 700, 900), band_cap=(22, 30, 60))
+    a = assumptions.draw(np.random.default_rng(3), 50)
+    counts = est.cluster_counts(data.cluster, 50, np.random.default_rng(4))
+    full = est.evaluate(data, a, assumptions.nonresponse, counts[:, data.cluster].astype(float))
+    small = est.evaluate(compact, a, assumptions.nonresponse, counts[:, compact.cluster] * compact.size)
+    for form, steps in full.items():
+        for step, values in steps.items():
+            np.testing.assert_allclose(small[form][step], values, rtol=1e-12)
