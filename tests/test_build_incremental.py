@@ -13,7 +13,7 @@ import pytest
 
 import exploitation_report.pipeline.build as build_mod
 from exploitation_report.pipeline.manifest import Manifest, code_digest, file_digest, key
-from exploitation_report.pipeline.notebooks import Job, NotebookError, Workers, execute, imported_modules
+from exploitation_report.pipeline.notebooks import Forked, Job, NotebookError, Workers, execute, imported_modules
 from exploitation_report.pipeline.results import lookup
 
 # --------------------------------------------------------------------------- the manifest
@@ -92,6 +92,21 @@ def test_workers_run_notebooks_side_by_side_and_report_each_outcome(tmp_path):
     assert outcomes["good"].status == "ok" and (tmp_path / "out" / "good.ipynb").is_file()
     assert outcomes["bad"].status == "crashed" and "exit code 3" in outcomes["bad"].detail
     assert not workers.running
+
+
+def fail_with_two_problems():
+    from exploitation_report.inputs.errors import InputError, Problem
+
+    raise InputError([Problem("a.csv", "a year", column="year", found="x"), Problem("a.csv", "a sector")])
+
+
+def test_what_the_forked_validation_raises_is_raised_again_whole():
+    from exploitation_report.inputs.errors import InputError
+
+    assert Forked(sum, [1, 2]).result() == 3
+    with pytest.raises(InputError) as err:
+        Forked(fail_with_two_problems).result()
+    assert len(err.value.problems) == 2 and str(err.value).startswith("a.csv") and "1 more problem" in str(err.value)
 
 
 def test_the_imports_a_notebook_makes_are_found_for_preloading():
