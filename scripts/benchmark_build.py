@@ -11,7 +11,7 @@ alternated so that all see the same machine load:
 - no-op: the same command again with nothing changed (only hashes are checked).
 
 Peak memory is the largest sum of the resident memory of the build process and everything it
-started (sampled every 20 ms with psutil). Prints medians, ranges and ratios. The simulation
+started (sampled every 50 ms with psutil). Prints medians, ranges and ratios. The simulation
 study comes from its cache in all three (a warm-up build fills it). Nothing in the project is
 written; this is a benchmark, not a test (tests hold no timings).
 
@@ -100,7 +100,7 @@ def measure(command: list[str]) -> tuple[float, float]:
             peak = max(peak, total)
         except psutil.Error:
             pass
-        time.sleep(0.02)
+        time.sleep(0.05)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{proc.stderr.read()[-3000:]}")
