@@ -9,6 +9,9 @@ PARAMS ?=
 #   make report VARIANT=mincount PARAMS="-p suppression.min_count=10"
 VARIANT ?=
 VARIANT_FLAG := $(if $(VARIANT),--variant $(VARIANT))
+# Only the steps whose inputs, parameters or code changed run again; FORCE=1 reruns every step.
+FORCE ?=
+FORCE_FLAG := $(if $(FORCE),--force)
 PYTHON ?= python3
 
 VENV := .venv
@@ -26,7 +29,7 @@ $(STAMP): pyproject.toml
 	@echo "Dependencies installed."
 
 report: $(STAMP)
-	$(BIN)/exploitation-report build $(YEAR) --engine $(ENGINE) $(VARIANT_FLAG) $(PARAMS)
+	$(BIN)/exploitation-report build $(YEAR) --engine $(ENGINE) $(VARIANT_FLAG) $(FORCE_FLAG) $(PARAMS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -233,16 +233,16 @@ def test_the_simulation_study_is_a_step_before_the_notebooks_with_the_editions_p
     def run_study(settings, folder, log=None):
         studies.append((settings, folder))
 
-    def stop(name, *args):
+    def stop(*args):
         raise build_mod.BuildError("stop here (test)")
 
     monkeypatch.setattr(build_mod, "run_study", run_study)
-    monkeypatch.setattr(build_mod, "execute_notebook", stop)
+    monkeypatch.setattr(build_mod, "_run_notebooks", stop)
     with pytest.raises(build_mod.BuildError, match="stop here"):
         build_mod.build(2024, ["estimation.nonresponse_factor.central=0.3", "estimation.simulation.replicates=7"],
                         engine="builtin", step=steps.append, output_root=tmp_path / "_output",
                         build_root=tmp_path / "_build")
-    assert steps[-2:] == ["Running the simulation study", "Running notebook 01_survey"]
+    assert steps[-1] == "Running the simulation study"
     (settings, folder), = studies
     assert folder == tmp_path / "_build" / "2024" / "simulation"
     assert settings.assumptions.nonresponse == (0.0, 0.3, 1.0) and settings.replicates == 7

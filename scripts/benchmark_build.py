@@ -1,0 +1,147 @@
+"""Build time of one edition: the naive pipeline against the project's cold and no-op builds, in one run.
+
+Three ways to build the same edition, each a whole process (start-up and imports included),
+alternated so that all see the same machine load:
+
+- naive: validation, then the three notebooks one after another with papermill (a kernel
+  per notebook, each importing the scientific stack), then HTML and then PDF: what the build
+  did before issue 14. Same validation, assembly and publishing code as the real build.
+- cold: `exploitation-report build` into empty folders: notebooks in workers forked from the
+  build process (no kernel, imports once), 01 and 02 side by side, HTML and PDF side by side.
+- no-op: the same command again with nothing changed (only hashes are checked).
+
+Peak memory is the largest sum of the resident memory of the build process and everything it
+started (sampled every 50 ms with psutil). Prints medians, ranges and ratios. The simulation
+study comes from its cache in all three (a warm-up build fills it). Nothing in the project is
+written; this is a benchmark, not a test (tests hold no timings).
+
+    .venv/bin/python scripts/benchmark_build.py                 # 2024, 3 rounds
+    .venv/bin/python scripts/benchmark_build.py --repeats 5 --year 2026
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+
+def papermill_notebooks(build_dir, params_file, params_json, ov, *rest):
+    """The naive step: each notebook with papermill, one after another (a kernel each)."""
+    import papermill as pm
+
+    from exploitation_report.pipeline import build as build_mod
+
+    step = rest[-2]
+    executed = []
+    for name in build_mod.NOTEBOOKS:
+        step(f"Running notebook {name} with papermill")
+        out = build_dir / "notebooks" / f"{name}.ipynb"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pm.execute_notebook(str(build_mod.ANALYSIS_DIR / f"{name}.ipynb"), str(out),
+                            parameters={"params_file": str(params_file), "overrides": ov, "build_dir": str(build_dir)},
+                            cwd=str(build_mod.ANALYSIS_DIR), kernel_name="python3", progress_bar=False,
+                            log_output=False, request_save_on_cell_execute=False,
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        executed.append(out)
+    return executed
+
+
+class OneAfterAnother:
+    """Stands in for the thread pool of the built-in engine: HTML first, then PDF."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+
+def naive_build(year: int, engine: str, out: Path, work: Path) -> None:
+    """Run in a process of its own by main() (`--naive`)."""
+    import exploitation_report.render.builtin as builtin
+    from exploitation_report.pipeline import build as build_mod
+
+    build_mod._run_notebooks = papermill_notebooks
+    builtin.ThreadPoolExecutor = OneAfterAnother
+    build_mod.build(year, engine=engine, output_root=out, build_root=work, force=True)
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak MB of the process tree's resident memory) of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    root, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            total = 0
+            for p in tree:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak = max(peak, total)
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{proc.stderr.read()[-3000:]}")
+    return seconds, peak / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--year", type=int, default=2024)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--engine", default="builtin")
+    parser.add_argument("--naive", nargs=2, metavar=("OUT", "WORK"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.naive:
+        naive_build(args.year, args.engine, Path(args.naive[0]), Path(args.naive[1]))
+        return
+
+    cli = [sys.executable, "-m", "exploitation_report.cli", "build", str(args.year), "--engine", args.engine]
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        root = Path(tmp)
+        print(f"Warm-up build of {args.year} (fills the simulation study's cache) ...", flush=True)
+        measure(cli + ["--output-root", str(root / "warm-o"), "--build-root", str(root / "warm-b")])
+        runs: dict[str, list[tuple[float, float]]] = {"naive": [], "cold": [], "no-op": []}
+        for i in range(args.repeats):
+            out, work = root / f"o{i}", root / f"b{i}"
+            runs["naive"].append(measure([sys.executable, __file__, "--year", str(args.year), "--engine", args.engine,
+                                          "--naive", str(root / f"n{i}-o"), str(root / f"n{i}-b")]))
+            runs["cold"].append(measure(cli + ["--output-root", str(out), "--build-root", str(work)]))
+            runs["no-op"].append(measure(cli + ["--output-root", str(out), "--build-root", str(work)]))
+            print(f"round {i + 1}: " + ", ".join(f"{name} {r[-1][0]:.2f} s" for name, r in runs.items()), flush=True)
+
+    median = {name: statistics.median(s for s, _ in r) for name, r in runs.items()}
+    print(f"\n{args.year}, {args.engine} engine, {args.repeats} rounds, {psutil.cpu_count()} cores")
+    print(f"{'build':8} {'median s':>9} {'range s':>13} {'peak MB':>8}")
+    for name, r in runs.items():
+        secs = [s for s, _ in r]
+        print(f"{name:8} {median[name]:9.2f} {min(secs):6.2f}-{max(secs):<6.2f} {max(m for _, m in r):8.0f}")
+    print(f"\nnaive / cold  = {median['naive'] / median['cold']:.2f}x  (target at least 3x)")
+    print(f"naive / no-op = {median['naive'] / median['no-op']:.1f}x;  no-op {median['no-op']:.2f} s "
+          f"(target under 0.5 s)")
+
+
+if __name__ == "__main__":
+    main()

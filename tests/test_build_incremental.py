@@ -1,0 +1,236 @@
+"""Incremental builds: the manifest of content hashes, the kernel-less notebook runner, and whole
+builds that skip what did not change (the latter end to end, marked e2e)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+import exploitation_report.pipeline.build as build_mod
+from exploitation_report.pipeline.manifest import Manifest, code_digest, file_digest, key
+from exploitation_report.pipeline.notebooks import Forked, Job, NotebookError, Workers, execute, imported_modules
+from exploitation_report.pipeline.results import lookup
+
+# --------------------------------------------------------------------------- the manifest
+
+
+def test_a_step_is_fresh_only_with_its_key_and_its_outputs_unchanged(tmp_path):
+    (tmp_path / "out.txt").write_text("a", encoding="utf-8")
+    manifest = Manifest(tmp_path)
+    manifest.record("step", "k1", ["out.txt"])
+    again = Manifest.load(tmp_path)
+    assert again.fresh("step", "k1") and not again.fresh("step", "k2") and not again.fresh("other", "k1")
+    assert again.steps["step"]["outputs"] == {"out.txt": file_digest(tmp_path / "out.txt")}
+    (tmp_path / "out.txt").write_text("b", encoding="utf-8")   # an output changed by hand
+    assert not again.fresh("step", "k1")
+    (tmp_path / "out.txt").unlink()                              # or removed
+    assert not again.fresh("step", "k1")
+    again.forget("step")   # before a step runs: a failed run leaves no record behind
+    assert "step" not in Manifest.load(tmp_path).steps
+
+
+def test_a_broken_manifest_is_an_empty_one_and_keys_follow_contents(tmp_path):
+    (tmp_path / "manifest.json").write_text("{half", encoding="utf-8")
+    assert Manifest.load(tmp_path).steps == {}
+    assert key({"a": 1, "b": 2}) == key({"b": 2, "a": 1}) != key({"a": 1, "b": 3})
+    assert file_digest(tmp_path / "missing") == "absent"
+    assert code_digest() == code_digest()
+
+
+# --------------------------------------------------------------------------- the notebook runner
+
+
+def notebook(path, *cells: str, parameters: str = "x = 1"):
+    book = nbformat.v4.new_notebook()
+    first = nbformat.v4.new_code_cell(parameters)
+    first.metadata["tags"] = ["parameters"]
+    book.cells = [first, *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nbformat.write(book, path)
+    return path
+
+
+REPORT_CELL = ("from IPython.display import Markdown, display\n"
+               "display(Markdown(f'x is {x}'), metadata={'report': {'part': 'p'}})\nprint('done', x)")
+
+
+def test_a_notebook_runs_without_a_kernel_with_its_parameters_injected(tmp_path):
+    source = notebook(tmp_path / "a.ipynb", REPORT_CELL)
+    out = execute(Job("a", source, tmp_path / "out" / "a.ipynb", {"x": 41}, tmp_path))
+    book = nbformat.read(out, as_version=4)
+    assert [c.metadata.get("tags") for c in book.cells] == [["parameters"], ["injected-parameters"], None]
+    assert book.cells[1].source == "# Parameters\nx = 41"
+    outputs = book.cells[2].outputs
+    display = next(o for o in outputs if o.output_type == "display_data")
+    assert display.data["text/markdown"] == "x is 41" and display.metadata == {"report": {"part": "p"}}
+    assert {"output_type": "stream", "name": "stdout", "text": "done 41\n"} in [dict(o) for o in outputs]
+    # No clock, no random cell id: the same run gives the same bytes.
+    again = execute(Job("a", source, tmp_path / "again.ipynb", {"x": 41}, tmp_path))
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_a_failing_cell_is_an_error_output_and_stops_the_notebook(tmp_path):
+    source = notebook(tmp_path / "b.ipynb", "raise ValueError('deliberate')", "print('never')")
+    with pytest.raises(NotebookError) as err:
+        execute(Job("b", source, tmp_path / "b-out.ipynb", {}, tmp_path))
+    assert (err.value.ename, err.value.evalue) == ("ValueError", "deliberate")
+    book = nbformat.read(tmp_path / "b-out.ipynb", as_version=4)
+    assert book.cells[2].outputs[-1].output_type == "error" and book.cells[3].outputs == []
+
+
+def test_workers_run_notebooks_side_by_side_and_report_each_outcome(tmp_path):
+    good = notebook(tmp_path / "good.ipynb", REPORT_CELL)
+    bad = notebook(tmp_path / "bad.ipynb", "import os\nos._exit(3)")
+    workers = Workers()
+    for name, source in (("good", good), ("bad", bad)):
+        workers.start(Job(name, source, tmp_path / "out" / f"{name}.ipynb", {"x": 2}, tmp_path))
+    outcomes = {o.job.name: o for o in (workers.next_done(), workers.next_done())}
+    assert outcomes["good"].status == "ok" and (tmp_path / "out" / "good.ipynb").is_file()
+    assert outcomes["bad"].status == "crashed" and "exit code 3" in outcomes["bad"].detail
+    assert not workers.running
+
+
+def fail_with_two_problems():
+    from exploitation_report.inputs.errors import InputError, Problem
+
+    raise InputError([Problem("a.csv", "a year", column="year", found="x"), Problem("a.csv", "a sector")])
+
+
+def test_what_the_forked_validation_raises_is_raised_again_whole():
+    from exploitation_report.inputs.errors import InputError
+
+    assert Forked(sum, [1, 2]).result() == 3
+    with pytest.raises(InputError) as err:
+        Forked(fail_with_two_problems).result()
+    assert len(err.value.problems) == 2 and str(err.value).startswith("a.csv") and "1 more problem" in str(err.value)
+
+
+def test_the_imports_a_notebook_makes_are_found_for_preloading():
+    cells = ["import pandas as pd\nfrom exploitation_report.stats import estimation, sensitivity",
+             "%%time\nnot python", "from . import x"]
+    assert imported_modules(cells) == ["pandas", "exploitation_report.stats", "exploitation_report.stats.estimation",
+                                       "exploitation_report.stats.sensitivity"]
+
+
+def test_the_survey_notebook_gets_only_the_overrides_of_what_it_reads():
+    ov = {"estimation.bootstrap.seed": 7, "suppression.min_count": 10}
+    assert build_mod.notebook_overrides("01_survey", ov) == {"suppression.min_count": 10}
+    assert build_mod.notebook_overrides("02_estimation", ov) == ov
+
+
+# --------------------------------------------------------------------------- whole builds (e2e)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A cold build of 2024 in its own folders: (output_root, build_root, BuildResult)."""
+    root = tmp_path_factory.mktemp("incremental")
+    out, work = root / "_output", root / "_build"
+    return out, work, build_mod.build(2024, engine="builtin", output_root=out, build_root=work)
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def manifest_of(work):
+    return json.loads((work / "2024" / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.e2e
+def test_a_cold_build_runs_every_step_and_records_it(built):
+    _, work, result = built
+    assert result.steps == {"inputs": "ran", "01_survey": "ran", "02_estimation": "ran", "03_recommendations": "ran",
+                            "render": "ran", "publish": "ran"}
+    steps = manifest_of(work)["steps"]
+    assert set(steps) == {"inputs", "01_survey", "02_estimation", "03_recommendations", "render"}
+    assert "results/survey.json" in steps["01_survey"]["outputs"]
+    assert any(name.startswith("figures/") for name in steps["01_survey"]["outputs"])
+
+
+@pytest.mark.e2e
+def test_a_rebuild_with_nothing_changed_skips_every_step_and_leaves_the_edition_untouched(built):
+    out, work, first = built
+    before, manifest = snapshot(out / "2024"), manifest_of(work)
+    steps = []
+    again = build_mod.build(2024, engine="builtin", output_root=out, build_root=work, step=steps.append)
+    assert again.steps == {"build": "up to date"}
+    assert steps[0] == "Reading parameters" and steps[1].startswith("Up to date") and len(steps) == 2
+    assert snapshot(out / "2024") == before and manifest_of(work) == manifest
+
+
+@pytest.mark.e2e
+def test_the_up_to_date_check_imports_no_scientific_library(built):
+    out, work, _ = built
+    code = ("import sys\nfrom exploitation_report.pipeline.build import build\n"
+            f"r = build(2024, engine='builtin', output_root={str(out)!r}, build_root={str(work)!r})\n"
+            "heavy = sorted(m for m in ('pandas', 'numpy', 'scipy', 'matplotlib', 'papermill', 'nbformat', "
+            "'IPython') if m in sys.modules)\nprint(r.steps, heavy)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "{'build': 'up to date'} []"
+
+
+@pytest.mark.e2e
+def test_an_estimation_parameter_reruns_the_estimation_and_what_follows_not_the_survey(built):
+    out, work, _ = built
+    survey_before = (work / "2024" / "notebooks" / "01_survey.ipynb").read_bytes()
+    key_before = manifest_of(work)["steps"]["01_survey"]["key"]
+    before = json.loads((out / "2024" / "results.json").read_text(encoding="utf-8"))
+    steps = []
+    changed = build_mod.build(2024, ["estimation.bootstrap.seed=7"], engine="builtin", output_root=out,
+                              build_root=work, step=steps.append)
+    assert changed.steps == {"inputs": "ran", "01_survey": "cached", "02_estimation": "ran",
+                             "03_recommendations": "ran", "render": "ran", "publish": "ran"}
+    assert "Notebook 01_survey: unchanged, from the build folder" in [s.strip() for s in steps]
+    assert (work / "2024" / "notebooks" / "01_survey.ipynb").read_bytes() == survey_before
+    assert manifest_of(work)["steps"]["01_survey"]["key"] == key_before
+    after = json.loads((out / "2024" / "results.json").read_text(encoding="utf-8"))
+    assert after["survey"] == before["survey"]
+    assert lookup(after, "estimation.assumptions") is not None
+    provenance = json.loads((out / "2024" / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["overrides"] == {"estimation.bootstrap.seed": 7}
+    # The executed estimation notebook shows the override; the survey notebook was not given it.
+    injected = [c.source for c in nbformat.read(out / "2024" / "notebooks" / "02_estimation.ipynb", 4).cells
+                if "injected-parameters" in c.metadata.get("tags", [])]
+    assert "'estimation.bootstrap.seed': 7" in injected[0]
+
+
+@pytest.mark.e2e
+def test_force_reruns_every_step_and_gives_the_same_edition(built):
+    out, work, _ = built
+    build_mod.build(2024, engine="builtin", output_root=out, build_root=work)   # back to the plain edition
+    before = snapshot(out / "2024")
+    forced = build_mod.build(2024, engine="builtin", output_root=out, build_root=work, force=True)
+    assert {step: how for step, how in forced.steps.items() if step != "publish"} == {
+        "inputs": "ran", "01_survey": "ran", "02_estimation": "ran", "03_recommendations": "ran", "render": "ran"}
+    # Rerun from scratch, the same bytes: the published edition is left as it is.
+    assert forced.steps["publish"] == "cached" and snapshot(out / "2024") == before
+
+
+@pytest.mark.e2e
+def test_a_failed_notebook_leaves_the_edition_and_a_manifest_that_reruns_it(built, tmp_path, monkeypatch):
+    out, work, _ = built
+    published = snapshot(out / "2024")
+    for source in build_mod.ANALYSIS_DIR.glob("*.ipynb"):
+        shutil.copy(source, tmp_path / source.name)
+    book = nbformat.read(tmp_path / "02_estimation.ipynb", as_version=4)
+    book.cells.append(nbformat.v4.new_code_cell('raise RuntimeError("deliberate failure")'))
+    nbformat.write(book, tmp_path / "02_estimation.ipynb")
+    with monkeypatch.context() as patch:
+        patch.setattr(build_mod, "ANALYSIS_DIR", tmp_path)
+        with pytest.raises(build_mod.BuildError, match="notebook 02_estimation failed: RuntimeError: deliberate"):
+            build_mod.build(2024, engine="builtin", output_root=out, build_root=work)
+    assert snapshot(out / "2024") == published
+    assert not list(out.glob(".*staging*"))
+    steps = manifest_of(work)["steps"]
+    assert "02_estimation" not in steps and "01_survey" in steps   # the survey was unchanged and stays done
+    # The published edition is still the one these inputs give: nothing to do.
+    assert build_mod.build(2024, engine="builtin", output_root=out, build_root=work).steps == {"build": "up to date"}
+    # A change reruns the failed notebook (it has no record) and what follows; the survey stays cached.
+    rerun = build_mod.build(2024, ["estimation.bootstrap.seed=11"], engine="builtin", output_root=out,
+                            build_root=work)
+    assert rerun.steps["02_estimation"] == "ran" and rerun.steps["01_survey"] == "cached"
