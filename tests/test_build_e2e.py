@@ -67,7 +67,8 @@ def test_report_structure_and_no_free_text(edition):
         assert heading in html
     # The chapters in the order of a CKM report (report/outline.yml), each once, in the HTML and in the PDF outline.
     order = ["Colofon", "Voorwoord", "Samenvatting", "1 Inleiding", "2 Methode", "3 Aard van de uitbuiting",
-             "4 Omvang", "5 Gemeentelijke aanpak", "6 Conclusies en aanbevelingen", "Literatuur", "Bijlagen"]
+             "4 Omvang", "5 Gemeentelijke aanpak", "6 Conclusies en aanbevelingen", "Literatuur",
+             "Lijst van figuren en tabellen", "Bijlagen"]
     raw = (result.output_dir / "report.html").read_text(encoding="utf-8")
     h1 = [" ".join(re.sub(r"<[^>]+>", " ", m).split()) for m in re.findall(r"<h1[^>]*>(.*?)</h1>", raw, re.DOTALL)]
     assert [h for h in h1 if h in order] == order, h1

@@ -114,6 +114,7 @@ def test_outline_order_ids_and_numbering():
         ("sec-ontwikkeling", "Ontwikkeling sinds de vorige meting", True),
         ("sec-conclusies", "Conclusies en aanbevelingen", True),
         ("sec-literatuur", "Literatuur", False),
+        ("sec-lijsten", "Lijst van figuren en tabellen", False),
         ("sec-bijlagen", "Bijlagen", False),
     ]
     appendices = entries[-1].children
@@ -235,7 +236,8 @@ def test_write_report_qmd_builds_a_self_contained_project(tmp_path):
     assert "Bijlage B" not in text  # optional part absent
     heads = re.findall(r"^# (.+?) \{", text, flags=re.MULTILINE)
     assert heads == ["Colofon", "Voorwoord", "Samenvatting", "Inleiding", "Methode", "Aard van de uitbuiting", "Omvang",
-                     "Gemeentelijke aanpak", "Conclusies en aanbevelingen", "Literatuur", "Bijlagen"]
+                     "Gemeentelijke aanpak", "Conclusies en aanbevelingen", "Literatuur",
+                     "Lijst van figuren en tabellen", "Bijlagen"]
     includes = re.findall(r"\{\{< include (\S+) >\}\}", text)
     assert "parts/methode.md" in includes and "chapters/inleiding.md" in includes
     for include in includes:
@@ -252,6 +254,21 @@ def test_write_report_qmd_builds_a_self_contained_project(tmp_path):
     assert (build / "report" / "typst" / "ckm-report.typ").is_file()
     # expanding the includes leaves no shortcode behind
     assert "{{<" not in expand_includes(text, build)
+
+
+def test_list_of_figures_and_tables_in_reading_order(tmp_path):
+    build = tmp_path / "b"
+    make_parts(build)
+    (build / "parts" / "aard.md").write_text(
+        "## Vormen\n\n![Vormen \\[a\\] *b*](figures/f.png){#fig-vormen fig-alt=\"x\"}\n\n"
+        "| a |\n|:--|\n| 1 |\n\n: Tabel over *vormen* {#tbl-vormen}\n", encoding="utf-8")
+    (build / "parts" / "bijlage-codebook.md").write_text("| a |\n|:--|\n| 1 |\n\n: Codes {#tbl-codes}\n",
+                                                          encoding="utf-8")
+    write_report_qmd(build, dataclasses.replace(EDITION, front=front_matter()))
+    lists = (build / "chapters" / "lijsten.md").read_text(encoding="utf-8")
+    assert "- @fig-vormen: Vormen \\[a\\] *b*\n" in lists
+    tables = re.findall(r"^- @(tbl-[a-z-]+):", lists.split("## Tabellen")[1], flags=re.MULTILINE)
+    assert tables == ["tbl-vormen", "tbl-ketenpartners", "tbl-codes"]   # parts and static chapters, in order
 
 
 def test_missing_required_part_names_part_and_notebooks_folder(tmp_path):
