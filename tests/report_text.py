@@ -108,10 +108,13 @@ def pdf_toc(pages: list[str]) -> list[str]:
         if not _LEADER.search(page):
             break
         toc_pages.append(page.removeprefix(header.strip()))
-    return [" ".join(title.split()) for title, _ in _TOC_ENTRY.findall(" ".join(toc_pages))]
+    # The page footer ("Pagina 2 van 45") would run into the first entry of the next page.
+    text = _FOOTER.sub(" ", " ".join(toc_pages))
+    return [" ".join(title.split()) for title, _ in _TOC_ENTRY.findall(text)]
 
 
 _LEADER = re.compile(r"(?:\. ?){3,}\d")
+_FOOTER = re.compile(r"Pagina \d+ van \d+")
 _TOC_ENTRY = re.compile(r"(\S.*?)\s*(?:\.\s?){2,}\s*(\d+)")
 
 

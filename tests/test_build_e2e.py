@@ -1,6 +1,7 @@
 """End to end: build editions with the built-in engine and read them as a reader would."""
 
 import json
+import re
 
 import pytest
 from report_text import html_text, pdf_pages, squash
@@ -64,6 +65,26 @@ def test_report_structure_and_no_free_text(edition):
     html = html_text(result.output_dir / "report.html")
     for heading in ("Samenvatting", "Inleiding", "Methode", "Omvang", "Conclusies en aanbevelingen", "Bijlage"):
         assert heading in html
+    # The chapters in the order of a CKM report (report/outline.yml), each once, in the HTML and in the PDF outline.
+    order = ["Colofon", "Voorwoord", "Samenvatting", "1 Inleiding", "2 Methode", "3 Aard van de uitbuiting",
+             "4 Omvang", "5 Gemeentelijke aanpak", "6 Conclusies en aanbevelingen", "Literatuur",
+             "Lijst van figuren en tabellen", "Bijlagen"]
+    raw = (result.output_dir / "report.html").read_text(encoding="utf-8")
+    h1 = [" ".join(re.sub(r"<[^>]+>", " ", m).split()) for m in re.findall(r"<h1[^>]*>(.*?)</h1>", raw, re.DOTALL)]
+    assert [h for h in h1 if h in order] == order, h1
+    for section in ("Begrippen", "Leeswijzer", "Kerncijfers", "Conclusies per onderzoeksvraag",
+                    "Belangrijkste kanttekeningen", "Ketenpartners", "Interviews", "Wat niet is gevraagd"):
+        assert section in html, section
+    # Cover and colofon: commissioner, authors, date and the citation line.
+    assert "Opdrachtgever: Gemeente Groningen · auteurs: Projectteam" in html
+    assert "Gemeente Groningen (2024). Seksuele en criminele uitbuiting in de gemeente Groningen." in html
+    # Interview quotes: marked synthetic, by role, never a name.
+    from exploitation_report.inputs import interviews
+    from exploitation_report.paths import PROJECT_ROOT
+    quotes = interviews.load(PROJECT_ROOT / "data/2024/interviews_synthetic.yml").quotes
+    for q in quotes:
+        assert f"“{q.text}”" in html and f"— {q.role[0].upper()}{q.role[1:]} (synthetisch citaat)" in html
+    assert "geen interviews gehouden" not in html
     assert "Figuur 1" in html and "Tabel 1" in html
     assert "@fig-" not in html and "@tbl-" not in html
     # Free-text answers never reach the report.

@@ -36,6 +36,7 @@ def voorbeeld(tmp_path_factory):
                               "registering_organisation": {"short": "ZVV",
                                                            "name": "Zorg- en Veiligheidshuis Voorbeeld"},
                               "action_programme": None}
+    params["publication"] = {**params["publication"], "publisher": "Gemeente Voorbeeld", "place": "Voorbeeld"}
     inputs = params["inputs"]
     params["inputs"] = {
         "survey": str(PROJECT_ROOT / inputs["survey"]),
@@ -44,6 +45,8 @@ def voorbeeld(tmp_path_factory):
         "recommendations": str(_rewrite(PROJECT_ROOT / inputs["recommendations"], tmp / "recommendations.yml")),
         "linked_registrations": None,   # no linked registrations in Voorbeeld
         "published_figures": None,      # nothing of Voorbeeld was ever published
+        "interviews": None,             # no interviews held in Voorbeeld
+        "municipal_context": None,      # and no description of its approach
     }
     # Inside the project (provenance names the parameter file relative to it), in the ignored _build/.
     (PROJECT_ROOT / "_build").mkdir(exist_ok=True)
@@ -71,3 +74,7 @@ def test_no_groningen_in_anything_the_voorbeeld_edition_publishes(voorbeeld):
     assert "Groningen" not in pdf and "ZVHG" not in html
     # No action programme named: no sentence about one.
     assert "actieprogramma" not in html
+    # No interview file: the method says so, and no quote appears; no context file: the approach chapter says so.
+    assert "Voor deze editie zijn geen interviews gehouden." in html and "citaat" not in html
+    assert "geen beschrijving van de huidige aanpak van de gemeente Voorbeeld" in html
+    assert "Gemeente Voorbeeld (2024)." in html   # the citation line

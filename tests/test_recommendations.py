@@ -102,9 +102,10 @@ def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval
     close = rc.conclusions_markdown(p, h, est, reg, assessed, rules, period(0.8, 245))
     assert "opgave" not in close and "opgave" not in rc.conclusions_markdown(p, h, est, reg, assessed, rules)
     summary = rc.summary_markdown(p, h, est, reg, assessed, synthetic=True)
-    assert "synthetische gegevens" in summary and "in 2022–2023 in aanraking" in summary
-    # The summary states what the estimate rests on, with the figure at factor 1.
+    assert "synthetische gegevens" in summary and "in 2022–2023 één of meer vermoedelijke slachtoffers" in summary
+    # The summary states what the estimate rests on, with the figure at factor 1, once (among the caveats).
     assert "0,5 keer zo vaak slachtoffers" in summary and "dan gaat het om 730" in summary
+    assert summary.count("keer zo vaak slachtoffers") == 1
     # Synthetic status comes from the edition (inputs included), not from the parameters alone.
     marked_by_inputs = rc.summary_markdown(SimpleNamespace(reference_period=p.reference_period, synthetic=False,
                                                            municipality=GRONINGEN),
@@ -133,5 +134,32 @@ def test_the_per_victim_item_is_recommended_for_the_next_wave_only_when_the_code
     text = rc.conclusions_markdown(p, h, EST, REG, assessed, rules, None, one_item)
     assert "### Voor de volgende meting" in text and literal(one_item[0]["title"]) in text
     assert "Voor de volgende meting" not in rc.conclusions_markdown(p, h, EST, REG, assessed, rules)
-    summary = rc.summary_markdown(p, h, EST, REG, assessed, True, one_item)
+    summary = rc.summary_markdown(p, h, EST, REG, assessed, True, rules, next_wave=one_item)
     assert f"- {literal(one_item[0]['title'])}" in summary
+
+
+def test_summary_has_key_figures_box_conclusions_per_question_caveats_and_addressed_recommendations():
+    import datetime as dt
+    from types import SimpleNamespace
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023", start=dt.date(2022, 1, 1),
+                                                         end=dt.date(2023, 12, 31)), municipality=GRONINGEN)
+    rules = rc.load_recommendations(REPORT_DIR / "recommendations.yml")
+    assessed = [rc.assess(r, {i.key: rec(0.6) for i in r.indicators}) for r in rules.recommendations]
+    by_year = {f"year_{y}": {"year": y, "suspected": {"value": v, "suppressed": v is None}}
+               for y, v in ((2021, 11), (2022, 29), (2023, None))}
+    text = rc.summary_markdown(p, lambda key: rec(0.58, 127, 220), EST, REG, assessed, False, rules, by_year,
+                               period(196 / 63, 63))
+    heads = [line for line in text.splitlines() if line.startswith("## ")]
+    assert [h.split(" {")[0] for h in heads] == ["## Kerncijfers", "## Conclusies per onderzoeksvraag",
+                                                 "## Belangrijkste kanttekeningen", "## Aanbevelingen"]
+    box = text.split("::: {.key-figures}")[1].split(":::")[0]
+    assert ("Geregistreerd door Zorg\\- en Veiligheidshuis Groningen (ZVHG): 29 vermoedelijke slachtoffers in "
+            "2022 en een niet te publiceren aantal in 2023.") in box
+    assert "2021" not in text   # only the years of the period
+    assert "registreerde 29 vermoedelijke slachtoffers in 2022 en een niet te publiceren aantal in 2023." in text
+    for number in range(1, 5):
+        assert f"**{number}. " in text
+    assert "ondergrens van de schatting ligt boven" in text and "hoogstens 63" in text
+    assert "*Aanname bij de schatting.* Deze schatting rust op een aanname" in text
+    assert text.count("*Aan: het college van burgemeester en wethouders.*") == len(rules.recommendations)
+    assert "ondersteund door de gegevens" not in text and "synthetisch" not in text

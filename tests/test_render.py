@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -9,7 +10,6 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
-from string import Template
 
 import nbformat
 import pytest
@@ -17,7 +17,11 @@ import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from places import PLACE
 
+from exploitation_report.chapters.front import FrontMatter
+from exploitation_report.inputs import interviews, municipal_context
 from exploitation_report.inputs.errors import InputError
+from exploitation_report.inputs.literature import load as load_literature
+from exploitation_report.inputs.params import load_params
 from exploitation_report.render import Edition, RenderError, export_parts, render, write_report_qmd
 from exploitation_report.render import quarto as quarto_mod
 from exploitation_report.render.assemble import load_outline, project_root, static_chapter
@@ -98,17 +102,22 @@ def test_export_error_output_names_the_notebook(tmp_path):
 def test_outline_order_ids_and_numbering():
     entries = load_outline(ROOT / "report" / "outline.yml")
     top = [(e.id, e.title, e.numbered) for e in entries]
-    assert top[:8] == [
+    assert top == [
+        ("sec-colofon", "Colofon", False),
+        ("sec-voorwoord", "Voorwoord", False),
         ("sec-samenvatting", "Samenvatting", False),
         ("sec-inleiding", "Inleiding", True),
         ("sec-methode", "Methode", True),
         ("sec-aard", "Aard van de uitbuiting", True),
         ("sec-omvang", "Omvang", True),
+        ("sec-aanpak", "Gemeentelijke aanpak", True),
         ("sec-ontwikkeling", "Ontwikkeling sinds de vorige meting", True),
         ("sec-conclusies", "Conclusies en aanbevelingen", True),
+        ("sec-literatuur", "Literatuur", False),
+        ("sec-lijsten", "Lijst van figuren en tabellen", False),
         ("sec-bijlagen", "Bijlagen", False),
     ]
-    appendices = entries[7].children
+    appendices = entries[-1].children
     assert [(a.title, a.part, a.optional, a.numbered) for a in appendices] == [
         ("Bijlage A Vragenlijst en codeboek", "bijlage-codebook", False, False),
         ("Bijlage B Aanvullende tabellen", "bijlage-tabellen", True, False),
@@ -120,31 +129,89 @@ def test_outline_order_ids_and_numbering():
 
 
 def test_static_chapters_hold_no_numbers_but_placeholders():
-    text = (ROOT / "report" / "templates" / "static" / "inleiding.md.j2").read_text(encoding="utf-8")
-    without_placeholders = re.sub(r"\{\{.*?\}\}|\{#.*?#\}", "", text, flags=re.DOTALL)
-    # only the research questions' numbers: place, programme and years come from the parameters
-    assert set(re.findall(r"\d+", without_placeholders)) <= {"1", "2", "3", "4"}
-    assert "Groningen" not in text and "{{ place.name }}" in text and "{{ place.programme_sentence() }}" in text
-    assert "{{ edition.year|year }}" in text
+    for name in ("inleiding", "voorwoord", "colofon", "aanpak", "literatuur"):
+        text = (ROOT / "report" / "templates" / "static" / f"{name}.md.j2").read_text(encoding="utf-8")
+        without_placeholders = re.sub(r"\{\{.*?\}\}|\{#.*?#\}|\{%.*?%\}", "", text, flags=re.DOTALL)
+        # only the research questions' numbers and the article of the criminal code: the rest comes from inputs
+        assert set(re.findall(r"\d+", without_placeholders)) <= {"1", "2", "3", "4", "273"}, name
+        assert "Groningen" not in text and "ZVHG" not in text, name
+    inleiding = (ROOT / "report" / "templates" / "static" / "inleiding.md.j2").read_text(encoding="utf-8")
+    assert "{{ place.name }}" in inleiding and "{{ place.programme_sentence() }}" in inleiding
+    assert "{{ edition.year|year }}" in inleiding
 
 
-def test_static_chapters_render_as_the_placeholder_files_did():
-    # The chapters were string.Template files with ${...} placeholders; their text is unchanged.
-    old = {"inleiding": {"municipality": PLACE.name, "programme_sentence": PLACE.programme_sentence(),
-                         "year": "2024", "period_label": "2022–2023"},
-           "colofon": {"title": "Titel", "year": "2024", "commissioner": PLACE.commissioner,
-                       "organisation": "CKM", "period_label": "2022–2023"}}
-    for name, values in old.items():
-        template = (ROOT / "report" / "templates" / "static" / f"{name}.md.j2").read_text(encoding="utf-8")
-        placeholders = re.sub(r"\{#.*?#\}\n", "", template, count=1, flags=re.DOTALL)
-        placeholders = placeholders.replace("{% raw %}", "").replace("{% endraw +%}", "")
-        for key, jinja in (("municipality", "place.name"), ("programme_sentence", "place.programme_sentence()"),
-                           ("year", "edition.year|year"), ("period_label", "edition.period_label"),
-                           ("title", "edition.title"), ("commissioner", "place.commissioner"),
-                           ("organisation", "edition.organisation")):
-            placeholders = placeholders.replace("{{ " + jinja + " }}", "${" + key + "}")
-        expected = Template(placeholders).substitute(values)
-        assert static_chapter(f"static/{name}.md.j2", ROOT / "report" / "templates", EDITION) == expected
+def front_matter(**changes) -> FrontMatter:
+    """The 2024 edition's imprint, context and interviews, as the build hands them to the static chapters."""
+    params = load_params(ROOT / "params" / "2024.yml")
+    values = {"publication": params.publication,
+              "interviews": interviews.load(ROOT / "data" / "2024" / "interviews_synthetic.yml"),
+              "context": municipal_context.load(ROOT / "data" / "context_groningen.yml", "Groningen")}
+    return FrontMatter(**{**values, **changes})
+
+
+def test_colofon_has_imprint_and_citation_line():
+    edition = dataclasses.replace(EDITION, front=front_matter())
+    text = static_chapter("static/colofon.md.j2", ROOT / "report" / "templates", edition)
+    assert "Opdrachtgever\n: Gemeente Groningen" in text
+    assert "Auteurs\n: Projectteam reproduceerbare rapportage" in text
+    assert "Datum van publicatie\n: 9 oktober 2024" in text
+    assert "**Citeerwijze**\n\nGemeente Groningen (2024). *Titel. Ondertitel* (editie meetjaar 2024). " \
+           "Groningen: Gemeente Groningen." in text
+    assert "synthetische" in text
+    # Without a publication (an edition made in a test): no imprint, no citation line, still the commissioner.
+    bare = static_chapter("static/colofon.md.j2", ROOT / "report" / "templates", EDITION)
+    assert "Citeerwijze" not in bare and "Opdrachtgever\n: Gemeente Groningen" in bare
+
+
+def test_inleiding_has_begrippen_abbreviations_and_a_leeswijzer_by_number():
+    edition = dataclasses.replace(EDITION, front=front_matter())
+    text = static_chapter("static/inleiding.md.j2", ROOT / "report" / "templates", edition, frozenset())
+    heads = re.findall(r"^##+ (.+?) \{", text, flags=re.MULTILINE)
+    assert heads == ["Aanleiding", "Onderzoeksvragen", "Begrippen", "Afkortingen", "Leeswijzer"]
+    for term in ("Mensenhandel\n:", "Seksuele uitbuiting\n:", "Criminele uitbuiting\n:", "Eerstelijns professional\n:",
+                 "Vermoedelijk slachtoffer\n:", "Signaal\n:", r"art\. 273f Sr"):
+        assert term in text, term
+    # ZVHG spelled out; the context file's partners' abbreviations too; sorted case-insensitively
+    abbreviations = text.split("{#sec-afkortingen .unnumbered}")[1].split("## Leeswijzer")[0]
+    rows = re.findall(r"^(\S+)\n: (.+)$", abbreviations, flags=re.MULTILINE)
+    shorts = [short for short, _ in rows]
+    assert shorts == sorted(shorts, key=str.casefold) and len(shorts) == len(set(shorts))
+    assert ("ZVHG", r"Zorg\- en Veiligheidshuis Groningen") in rows and "CKM" in shorts
+    for ref in ("@sec-methode", "@sec-aard", "@sec-omvang", "@sec-aanpak", "@sec-conclusies"):
+        assert ref in text
+    assert "@sec-ontwikkeling" not in text   # not in this edition
+    with_previous = static_chapter("static/inleiding.md.j2", ROOT / "report" / "templates", edition,
+                                   frozenset({"sec-ontwikkeling"}))
+    assert "@sec-ontwikkeling" in with_previous
+
+
+def test_municipal_approach_marks_illustrative_statements_and_weaves_quotes():
+    edition = dataclasses.replace(EDITION, front=front_matter())
+    text = static_chapter("static/aanpak.md.j2", ROOT / "report" / "templates", edition)
+    assert "*(illustratief)*" in text and "Raadsbrief 9 oktober 2024" in text
+    assert "{#tbl-ketenpartners}" in text and "CoMensha" in text
+    assert "(synthetisch citaat)" in text and "— Beleidsmedewerker" in text
+    bare = static_chapter("static/aanpak.md.j2", ROOT / "report" / "templates",
+                          dataclasses.replace(EDITION, front=front_matter(context=None, interviews=None)))
+    assert "geen beschrijving van de huidige aanpak" in bare and "citaat" not in bare
+
+
+def test_voorwoord_is_signed_by_the_commissioner_and_says_synthetic():
+    edition = dataclasses.replace(EDITION, front=front_matter())
+    text = static_chapter("static/voorwoord.md.j2", ROOT / "report" / "templates", edition)
+    assert text.rstrip().endswith("*Gemeente Groningen, opdrachtgever*") and "synthetische gegevens" in text
+    assert "danken" not in text   # a synthetic edition thanks no one for data that were never given
+    real = dataclasses.replace(edition, synthetic=False, front=front_matter(interviews=None))
+    assert "Wij danken de professionals die de vragenlijst invulden voor" in static_chapter(
+        "static/voorwoord.md.j2", ROOT / "report" / "templates", real)
+
+
+def test_literature_lists_every_source_sorted():
+    text = static_chapter("static/literatuur.md.j2", ROOT / "report" / "templates", EDITION)
+    entries = [line for line in text.splitlines() if re.match(r"^\S.*\(\d{4}\)\.", line)]
+    assert len(entries) == len(load_literature(ROOT / "report" / "literature.yml").references)
+    assert entries == sorted(entries, key=str.casefold)
+    assert any(e.startswith(r"Sirken\, M\.G\. (1970)") for e in entries)
 
 
 def test_static_chapter_prints_parameter_texts_literally():
@@ -168,8 +235,9 @@ def test_write_report_qmd_builds_a_self_contained_project(tmp_path):
     assert "## Bijlage A Vragenlijst en codeboek {#sec-bijlage-codebook .unnumbered}" in text
     assert "Bijlage B" not in text  # optional part absent
     heads = re.findall(r"^# (.+?) \{", text, flags=re.MULTILINE)
-    assert heads == ["Samenvatting", "Inleiding", "Methode", "Aard van de uitbuiting", "Omvang",
-                     "Conclusies en aanbevelingen", "Bijlagen", "Colofon"]
+    assert heads == ["Colofon", "Voorwoord", "Samenvatting", "Inleiding", "Methode", "Aard van de uitbuiting", "Omvang",
+                     "Gemeentelijke aanpak", "Conclusies en aanbevelingen", "Literatuur",
+                     "Lijst van figuren en tabellen", "Bijlagen"]
     includes = re.findall(r"\{\{< include (\S+) >\}\}", text)
     assert "parts/methode.md" in includes and "chapters/inleiding.md" in includes
     for include in includes:
@@ -186,6 +254,21 @@ def test_write_report_qmd_builds_a_self_contained_project(tmp_path):
     assert (build / "report" / "typst" / "ckm-report.typ").is_file()
     # expanding the includes leaves no shortcode behind
     assert "{{<" not in expand_includes(text, build)
+
+
+def test_list_of_figures_and_tables_in_reading_order(tmp_path):
+    build = tmp_path / "b"
+    make_parts(build)
+    (build / "parts" / "aard.md").write_text(
+        "## Vormen\n\n![Vormen \\[a\\] *b*](figures/f.png){#fig-vormen fig-alt=\"x\"}\n\n"
+        "| a |\n|:--|\n| 1 |\n\n: Tabel over *vormen* {#tbl-vormen}\n", encoding="utf-8")
+    (build / "parts" / "bijlage-codebook.md").write_text("| a |\n|:--|\n| 1 |\n\n: Codes {#tbl-codes}\n",
+                                                          encoding="utf-8")
+    write_report_qmd(build, dataclasses.replace(EDITION, front=front_matter()))
+    lists = (build / "chapters" / "lijsten.md").read_text(encoding="utf-8")
+    assert "- @fig-vormen: Vormen \\[a\\] *b*\n" in lists
+    tables = re.findall(r"^- @(tbl-[a-z-]+):", lists.split("## Tabellen")[1], flags=re.MULTILINE)
+    assert tables == ["tbl-vormen", "tbl-ketenpartners", "tbl-codes"]   # parts and static chapters, in order
 
 
 def test_missing_required_part_names_part_and_notebooks_folder(tmp_path):

@@ -27,6 +27,9 @@ the built-in engine runs it first).
    with the label, and (b) a chapter break (`#ckm-chapter-break()`, from
    ckm-report.typ) goes in front of every level-1 heading as a block of its
    own.
+6. Typst only: a Div with class `key-figures` (the summary's key figures)
+   becomes a plain framed block (`#ckm-key-figures[...]` from ckm-report.typ);
+   HTML draws the box with CSS (.key-figures in report.css).
 ]]
 
 local is_typst = FORMAT == 'typst'
@@ -154,8 +157,19 @@ local function typst_headings(blocks)
   return out
 end
 
+local function key_figures_box(div)
+  if not div.classes:includes('key-figures') then return nil end
+  local out = pandoc.List({ pandoc.RawBlock('typst', '#ckm-key-figures[') })
+  out:extend(div.content)
+  out:insert(pandoc.RawBlock('typst', ']'))
+  return out
+end
+
 function Pandoc(doc)
   doc.blocks = doc.blocks:walk({ Div = shift_headings })
+  if is_typst then
+    doc.blocks = doc.blocks:walk({ Div = key_figures_box })
+  end
   doc.blocks = propagate_unnumbered(doc.blocks)
   doc.blocks = resolve_section_refs(doc.blocks)
   if is_typst then
