@@ -23,11 +23,28 @@ def edition(builtin_edition):
 def test_edition_has_every_output(edition):
     _, result = edition
     out = result.output_dir
-    for name in ("report.html", "report.pdf", "results.json", "provenance.json"):
+    for name in ("report.html", "report.pdf", "verantwoording.html", "verantwoording.pdf", "results.json",
+                 "provenance.json"):
         assert (out / name).stat().st_size > 0, name
     assert sorted(p.name for p in (out / "notebooks").glob("*.ipynb")) == [
         "01_survey.ipynb", "02_estimation.ipynb", "03_recommendations.ipynb"]
     assert result.engine == "builtin" and result.synthetic
+
+
+def test_pipeline_material_is_in_the_companion_not_in_the_report(edition):
+    """Hashes, the parameter dump and software versions go to verantwoording.html/.pdf, which the report names."""
+    _, result = edition
+    out = result.output_dir
+    report = html_text(out / "report.html") + " ".join(pdf_pages(out / "report.pdf"))
+    assert "SHA-256 (begin)" not in report and "Gebruikte software" not in report and "estimation.bootstrap" not in report
+    assert "technische verantwoording" in report and "verantwoording.pdf" in report
+    provenance = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
+    for text in (html_text(out / "verantwoording.html"), " ".join(pdf_pages(out / "verantwoording.pdf"))):
+        text = squash(text)
+        for expected in ("Technische verantwoording", "Parameters en herkomst", "estimation.bootstrap.seed",
+                         provenance["inputs"]["survey"]["sha256"][:16]):
+            assert squash(expected) in text, expected
+    assert all("SYNTHETISCH" in page.upper() for page in pdf_pages(out / "verantwoording.pdf"))
 
 
 def test_headline_figures_appear_in_dutch_in_html_and_pdf(edition):
@@ -159,12 +176,12 @@ def test_every_published_figure_reads_as_published(edition):
     # The methods chapter and appendix E say which figures the data were made to match and where they were published.
     html = html_text(result.output_dir / "report.html")
     pdf = squash(" ".join(pdf_pages(result.output_dir / "report.pdf")))
-    assert "Synthetische gegevens" in html and "Bijlage E Gepubliceerde cijfers en synthetische gegevens" in html
+    assert "Synthetische gegevens" in html and "Bijlage D Gepubliceerde cijfers en synthetische gegevens" in html
     for figure in real.figures.values():
         for text in (figure.published_as, real.sources[figure.source].title_nl,
                      published_text.shown_in_edition(figure, figures)):
             assert text in html, text
-    assert squash("Bijlage E Gepubliceerde cijfers") in pdf
+    assert squash("Bijlage D Gepubliceerde cijfers") in pdf
 
 
 def test_full_disk_while_rendering_gives_one_line_and_keeps_the_edition(edition, monkeypatch):

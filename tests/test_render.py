@@ -28,7 +28,7 @@ from exploitation_report.render.assemble import load_outline, project_root, stat
 from exploitation_report.render.builtin import expand_includes, pandoc_path, quarto_options
 
 ROOT = project_root()
-REQUIRED = ["samenvatting", "methode", "aard", "omvang", "conclusies", "bijlage-codebook", "bijlage-parameters"]
+REQUIRED = ["samenvatting", "methode", "aard", "omvang", "conclusies", "bijlage-codebook"]
 EDITION = Edition(
     year=2024, title="Titel", subtitle="Ondertitel", period_label="2022–2023",
     synthetic=True, organisation="CKM", place=PLACE,
@@ -121,10 +121,9 @@ def test_outline_order_ids_and_numbering():
     assert [(a.title, a.part, a.optional, a.numbered) for a in appendices] == [
         ("Bijlage A Vragenlijst en codeboek", "bijlage-codebook", False, False),
         ("Bijlage B Aanvullende tabellen", "bijlage-tabellen", True, False),
-        ("Bijlage C Parameters en herkomst", "bijlage-parameters", False, False),
-        ("Bijlage D Simulatiestudie van de schatting", "bijlage-simulatie", True, False),
-        ("Bijlage E Gepubliceerde cijfers en synthetische gegevens", "bijlage-gepubliceerd", True, False),
-        ("Bijlage F Wat verandert er ten opzichte van de basiseditie", "bijlage-variant", True, False),
+        ("Bijlage C Simulatiestudie van de schatting", "bijlage-simulatie", True, False),
+        ("Bijlage D Gepubliceerde cijfers en synthetische gegevens", "bijlage-gepubliceerd", True, False),
+        ("Bijlage E Wat verandert er ten opzichte van de basiseditie", "bijlage-variant", True, False),
     ]
 
 
@@ -288,7 +287,7 @@ def test_part_not_in_outline_is_an_error(tmp_path):
 
 def test_optional_appendix_appears_when_present(tmp_path):
     build = tmp_path / "b"
-    make_parts(build, REQUIRED + ["bijlage-tabellen"])
+    make_parts(build, REQUIRED + ["bijlage-tabellen", "bijlage-simulatie"])
     text = write_report_qmd(build, EDITION).read_text(encoding="utf-8")
     assert "## Bijlage B Aanvullende tabellen {#sec-bijlage-tabellen .unnumbered}" in text
     assert text.index("Bijlage A") < text.index("Bijlage B") < text.index("Bijlage C")

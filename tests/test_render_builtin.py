@@ -67,7 +67,6 @@ def make_notebooks(build: Path, extra_aard: str = "") -> list[Path]:
             md("omvang", "## Schatting {#sec-schatting}\n\nDe schatting volgt uit @sec-vragenlijst."),
             md("conclusies", "## Conclusies {#sec-concl}\n\nZie @sec-samenvatting en @sec-vormen."),
             md("bijlage-codebook", "## Variabelen\n\nHet codebook."),
-            md("bijlage-parameters", "## Parameters\n\nSeed en aannames."),
             new_output("stream", name="stderr", text=UNTAGGED + "\n"),
         ], execution_count=1),
     ])

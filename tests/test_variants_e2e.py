@@ -52,7 +52,7 @@ def test_a_variant_says_so_on_the_cover_on_every_page_and_lists_what_changed(var
     assert "estimation.nonresponse_factor.central = 0,200 (basiseditie: 0,500)" in pages[0]
     html = html_text(result.output_dir / "report.html")
     assert "Dit is de variant lower van de editie 2024" in html
-    assert "Bijlage F Wat verandert er ten opzichte van de basiseditie" in html
+    assert "Bijlage E Wat verandert er ten opzichte van de basiseditie" in html
     assert "estimation.any" in html and "niet gebouwd" not in html
 
 
