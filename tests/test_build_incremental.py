@@ -103,6 +103,18 @@ def test_the_notebook_runs_through_papermill_with_the_in_process_engine_and_no_c
     assert record["start_time"] is record["end_time"] is record["duration"] is None
 
 
+def test_the_papermill_entry_point_names_the_in_process_engine():
+    import importlib
+    import tomllib
+    from pathlib import Path
+
+    from exploitation_report.pipeline.papermill_engine import ENGINE_NAME, InProcessEngine
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    module, _, name = project["project"]["entry-points"]["papermill.engine"][ENGINE_NAME].partition(":")
+    assert getattr(importlib.import_module(module), name) is InProcessEngine
+
+
 def test_workers_run_notebooks_side_by_side_and_report_each_outcome(tmp_path):
     good = notebook(tmp_path / "good.ipynb", REPORT_CELL)
     bad = notebook(tmp_path / "bad.ipynb", "import os\nos._exit(3)")
