@@ -79,7 +79,8 @@ def test_continued_tables_say_so(pdf):
 
 
 # A script appended to a copy of the page: after load and fonts, it writes what
-# sticks out of a 390 px wide page (tables scroll inside their own box) into the DOM.
+# sticks out of a 390 px wide page (tables scroll inside their own box), and which
+# embedded Libertinus Serif faces the page loaded, into the DOM.
 _MEASURE = """<style>html { width: 390px; }</style><script>
 window.addEventListener("load", () => document.fonts.ready.then(() => {
   const wide = [...document.querySelectorAll("body *")].filter(e =>
@@ -87,13 +88,16 @@ window.addEventListener("load", () => document.fonts.ready.then(() => {
     && e.getBoundingClientRect().right > 391).map(e => e.tagName + (e.id ? "#" + e.id : ""));
   const tables = [...document.querySelectorAll("table")].filter(t => t.getBoundingClientRect().right > 391);
   const out = document.createElement("pre");
-  out.textContent = "MEASURED " + JSON.stringify({wide: wide.slice(0, 10), tables: tables.length});
+  const faces = [...document.fonts].filter(f => f.family.replace(/"/g, "") === "Libertinus Serif"
+    && f.status === "loaded").map(f => f.style + " " + f.weight);
+  out.textContent = "MEASURED " + JSON.stringify({wide: wide.slice(0, 10), tables: tables.length, faces,
+    body: getComputedStyle(document.body).fontFamily});
   document.body.appendChild(out);
 }));</script>"""
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (Debian's chromium package)")
-def test_html_does_not_scroll_sideways_at_390_px(edition, tmp_path):
+def test_html_does_not_scroll_sideways_at_390_px_and_loads_the_embedded_serif(edition, tmp_path):
     import json
 
     html = (edition.output_dir / "report.html").read_text(encoding="utf-8")
@@ -110,3 +114,6 @@ def test_html_does_not_scroll_sideways_at_390_px(edition, tmp_path):
     measured = json.loads(found.group(1).replace("&quot;", '"'))
     assert measured["wide"] == [], measured
     assert measured["tables"] == 0, measured
+    # The PDF's serif, embedded (report/html/fonts): the body asks for it first and it loads.
+    assert measured["body"].startswith('"Libertinus Serif"'), measured["body"]
+    assert {"normal 400", "normal 700", "italic 400"} <= set(measured["faces"]), measured["faces"]
