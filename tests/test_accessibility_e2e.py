@@ -14,15 +14,14 @@ import html
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, SKIP_REASON, dump_dom
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 AXE_DIR = Path(os.environ.get("AXE_CORE_DIR") or ROOT / ".cache" / "axe-core")
 AXE = next((p for p in (AXE_DIR / "axe.min.js", AXE_DIR / "node_modules" / "axe-core" / "axe.min.js")
             if p.is_file()), None)
@@ -60,12 +59,7 @@ def run_axe(page: Path, tmp_path: Path, width: int = 1280) -> list[dict]:
     library = AXE.read_text(encoding="utf-8").replace("</script", "<\\/script")
     copy = tmp_path / f"axe-{page.name}"
     copy.write_text(text.replace("</body>", f"<script>{library}</script>{_RUN}</body>", 1), encoding="utf-8")
-    proc = subprocess.run(
-        [str(CHROMIUM), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},900", "--virtual-time-budget=60000",
-         "--dump-dom", copy.as_uri()],
-        capture_output=True, text=True, timeout=240)
+    proc = dump_dom(copy, tmp_path, width, 60000)
     found = re.search(r'<pre id="axe-results">(.*?)</pre>', proc.stdout, re.S)
     assert found, f"no axe-core result from Chromium for {page}: {proc.stderr[-2000:]}"
     return json.loads(html.unescape(found.group(1)))
@@ -77,7 +71,7 @@ def edition(request):
     return request.getfixturevalue(request.param)[1]
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (Debian's chromium package)")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)
 @pytest.mark.skipif(AXE is None, reason=f"no axe.min.js in {AXE_DIR} (npm install --prefix {AXE_DIR} axe-core@4, "
                                         "as .ci/run does, or set AXE_CORE_DIR)")
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
