@@ -97,8 +97,8 @@ def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval
     rules = rc.load_recommendations(REPORT_DIR / "recommendations.yml")
     assessed = [rc.assess(r, {i.key: rec(0.6) for i in r.indicators}) for r in rules.recommendations]
     text = rc.conclusions_markdown(p, h, est, reg, assessed, rules, period(196 / 63, 63))
-    assert "ruim de helft van de respondenten zag in 2022–2023" in text
-    assert "(centraal 469; 95%-interval 196–845)" in text and "registreerde in 2022 29" in text
+    assert "Ruim de helft van de respondenten zag in 2022–2023" in text
+    assert "(centraal 469; 95%-interval 196–845)" in text and "In 2022 registreerde het ZVHG 29 vermoedelijke slachtoffers." in text
     assert "hoogstens 63" in text and "opgave" in text
     close = rc.conclusions_markdown(p, h, est, reg, assessed, rules, period(0.8, 245))
     assert "opgave" not in close and "opgave" not in rc.conclusions_markdown(p, h, est, reg, assessed, rules)
