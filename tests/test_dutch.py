@@ -110,3 +110,11 @@ def test_negative_numbers_use_a_minus_sign_and_no_negative_zero():
     assert dutch.percent(-0.45) == "\u221245%"
     assert dutch.number(-0.4) == "0"
     assert dutch.number(-0.04, 1) == "0,0"
+
+
+def test_number_word_follows_the_house_rule_words_to_twelve_digits_after():
+    from exploitation_report.chapters.dutch import number_word
+    assert [number_word(n) for n in (0, 1, 3, 12, 13, 1200)] == ["nul", "één", "drie", "twaalf", "13", "1.200"]
+    assert number_word(4.0) == "vier"
+    with pytest.raises(ValueError, match="whole count"):
+        number_word(2.5)

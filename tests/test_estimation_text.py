@@ -74,11 +74,11 @@ def test_method_names_every_assumption_and_its_range():
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500), band_cap=(25, 30, 50),
                         others_cap=(6, 8, 16))
     t = text.method(data, a, Book(), resamples=2000, registered_years=[2022, 2023], place=PLACE)
-    for piece in ("2022 en 2023", "De 3 respondenten", "1 van hen zagen", "naar schatting 1.200",
+    for piece in ("2022 en 2023", "De drie respondenten", "één van hen zagen", "naar schatting 1.200",
                   "marge 1.000 tot 1.500", "0 (laag), 0,5 (centraal) of 1 (hoog)", "2.000 herhaalde trekkingen",
-                  "2 organisaties", "antwoordcategorieën (1, 2–9, tien of meer)",
+                  "twee organisaties", "antwoordcategorieën (1, 2–9, tien of meer)",
                   "‘tien of meer’ telt hoogstens als 30 (marge 25 tot 50)",
-                  "‘eén of meer’ andere professionals hoogstens als 8 (marge 6 tot 16)", "Van 2 respondenten",
+                  "‘eén of meer’ andere professionals hoogstens als 8 (marge 6 tot 16)", "Van twee respondenten",
                   "harmonisch gemiddelde", "eerder te laag dan te hoog"):
         assert piece in t, piece
 
@@ -182,7 +182,7 @@ def test_sensitivity_names_the_two_strongest_assumptions_and_the_heaviest_report
     t = text.sensitivity(table, heavy, "@fig-t", "@tbl-s", "@tbl-b")
     assert "‘hoe vaak niet-respondenten slachtoffers zien’: van 145 tot 793" in t
     assert "‘aantal eerstelijns professionals’ (403 tot 568)" in t
-    assert "De 7 respondenten met de grootste bijdrage (5%, naar boven afgerond, van de 127" in t
+    assert "De zeven respondenten met de grootste bijdrage (5%, naar boven afgerond, van de 127" in t
     assert "goed voor 27% van de centrale schatting" in t and "341 zijn in plaats van 469" in t
     assert "wegen zwaar" not in text.sensitivity(table, heavy | {"top": 0}, "@fig-t", "@tbl-s", "@tbl-b")
 
@@ -198,8 +198,8 @@ def test_method_states_the_one_item_bias_or_the_per_victim_weights():
                       np.array([[0.0, 1.0], [3.0, np.nan], [np.nan, np.nan]]))
     per_victim = est.EstimationData(one.victims, one.others, one.cluster, one.met_any, grid=grid)
     t = text.method(per_victim, a, Book(), resamples=2000, registered_years=[2022], place=PLACE)
-    assert "(voor hun eerste 2 slachtoffers)" in t and "2 respondenten deden dat" in t
-    assert "eerder te laag" not in t and "na het 2e" in t
+    assert "(voor hun eerste twee slachtoffers)" in t and "twee respondenten deden dat" in t
+    assert "eerder te laag" not in t and "na de eerste twee," in t
 
 
 def test_sensitivity_shows_the_one_item_correction_when_it_is_a_row():

@@ -87,7 +87,7 @@ def test_method_says_when_no_interviews_were_held_and_what_was_not_asked():
     assert "Voor deze editie zijn geen interviews gehouden." in none
     assert "werving, dwang en daders" in none
     held = render("survey/methode_interviews.md.j2", interviews=interviews.load(SHIPPED_INTERVIEWS))
-    assert "12 interviews gehouden" in held and "**synthetisch**" in held and "geen interviews" not in held
+    assert "twaalf interviews gehouden" in held and "**synthetisch**" in held and "geen interviews" not in held
 
 
 # --------------------------------------------------------------------------- municipal context

@@ -53,8 +53,10 @@ def test_indicator_line_is_dutch_with_base_and_interval():
     figures = {"k": rec(0.62, 62, 100), "h": rec(None, suppressed=True)}
     p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023"), municipality=GRONINGEN)
     text = rc.conclusions_markdown(p, lambda key: rec(0.58, 127, 220), EST, REG, [rc.assess(rule, figures.get)], rules)
-    assert "- Kent de meldroute: 62% (62 van 100; 95%-BI" in text and "hoogstens 75%: voldaan" in text
-    assert "- Verborgen: niet gepubliceerd (kleine aantallen); norm minstens 50%" in text
+    assert "- Kent de meldroute: 62% (62 van 100; 95%-BI" in text
+    assert "Grens voor onderbouwing: hoogstens 75%; het cijfer ligt op of onder die grens en onderbouwt de aanbeveling wel." in text
+    assert "voldaan" not in text
+    assert "- Verborgen: niet gepubliceerd (kleine aantallen). Grens voor onderbouwing: minstens 50%." in text
 
 
 def test_malformed_rules_file_names_file_and_key(tmp_path):
@@ -96,8 +98,8 @@ def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval
     rules = rc.load_recommendations(REPORT_DIR / "recommendations.yml")
     assessed = [rc.assess(r, {i.key: rec(0.6) for i in r.indicators}) for r in rules.recommendations]
     text = rc.conclusions_markdown(p, h, est, reg, assessed, rules, period(196 / 63, 63))
-    assert "ruim de helft van de respondenten zag in 2022–2023" in text
-    assert "(centraal 469; 95%-interval 196–845)" in text and "registreerde in 2022 29" in text
+    assert "Ruim de helft van de respondenten zag in 2022–2023" in text
+    assert "(centraal 469; 95%-interval 196–845)" in text and "In 2022 registreerde het ZVHG 29 vermoedelijke slachtoffers." in text
     assert "hoogstens 63" in text and "opgave" in text
     close = rc.conclusions_markdown(p, h, est, reg, assessed, rules, period(0.8, 245))
     assert "opgave" not in close and "opgave" not in rc.conclusions_markdown(p, h, est, reg, assessed, rules)

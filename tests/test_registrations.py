@@ -98,7 +98,7 @@ def test_comparison_text_and_table():
            "20 in 2022 en 30 in 2023." in text
     assert "te klein om te publiceren" in text                    # 3 confirmed: hidden
     assert "minstens 30 en hoogstens 50" in text and "2,0–3,3" in text
-    assert "omdat de schatting 2 kalenderjaren beslaat" in text
+    assert "omdat de schatting twee kalenderjaren beslaat" in text
     assert "landelijke context, geen cijfer over de gemeente Groningen" in text and "synthetisch" in text
     assert "(interval 1,0–6,7; @tbl-x)" in text                 # the reference stays a reference
     table = estimation_figures.comparison_table(by_year, record, "2022–2023", 0.95)

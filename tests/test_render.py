@@ -199,9 +199,9 @@ def test_voorwoord_is_signed_by_the_commissioner_and_says_synthetic():
     edition = dataclasses.replace(EDITION, front=front_matter())
     text = static_chapter("static/voorwoord.md.j2", ROOT / "report" / "templates", edition)
     assert text.rstrip().endswith("*Gemeente Groningen, opdrachtgever*") and "synthetische gegevens" in text
-    assert "danken" not in text   # a synthetic edition thanks no one for data that were never given
+    assert "Dank gaat uit" not in text   # a synthetic edition thanks no one for data that were never given
     real = dataclasses.replace(edition, synthetic=False, front=front_matter(interviews=None))
-    assert "Wij danken de professionals die de vragenlijst invulden voor" in static_chapter(
+    assert "Dank gaat uit naar de professionals die de vragenlijst invulden, voor" in static_chapter(
         "static/voorwoord.md.j2", ROOT / "report" / "templates", real)
 
 

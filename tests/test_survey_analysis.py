@@ -82,7 +82,7 @@ def test_the_v0_to_v1_map_names_every_old_survey_key(recorded):
 @pytest.mark.parametrize("screened,expected", [
     (None, "Een klein aantal respondenten (minder dan 5) werkt niet met cliënten in"),
     (0, "In totaal zijn 230 vragenlijsten ingevuld, alle door professionals die met cliënten in"),
-    (8, "In totaal zijn 230 vragenlijsten ingevuld; 8 respondenten werken niet met cliënten in"),
+    (8, "In totaal zijn 230 vragenlijsten ingevuld; acht respondenten werken niet met cliënten in"),
 ])
 def test_the_response_paragraph_words_those_screened_out(screened, expected):
     share = {"estimate": 0.25, "count": 222, "base": 900, "ci_low": 0.22, "ci_high": 0.28, "suppressed": False}

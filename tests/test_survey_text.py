@@ -11,8 +11,8 @@ def rec(est, label, suppressed=False):
 def test_top_options_skips_hidden_and_zero_and_orders():
     options = {"a": rec(0.2, "Schulden"), "b": rec(0.5, "Licht verstandelijke beperking (lvb)"),
                "c": rec(0.9, "Verslaving", suppressed=True), "d": rec(0.0, "Trauma"), "e": rec(0.3, "Nederland")}
-    assert txt.top_options(options) == "licht verstandelijke beperking (50%), Nederland (30%) en schulden (20%)"
-    assert txt.top_options(options, k=1) == "licht verstandelijke beperking (50%)"
+    assert txt.top_options(options) == "- Licht verstandelijke beperking: 50%\n- Nederland: 30%\n- Schulden: 20%"
+    assert txt.top_options(options, k=1) == "- Licht verstandelijke beperking: 50%"
     assert txt.top_options({}) == ""
 
 

@@ -41,7 +41,7 @@ def test_changes_equal_a_hand_computation_and_are_worded_by_their_interval(editi
     assert route == {**difference(142, 244, 100, 217), "suppressed": False}
     assert route["direction"] == "increase" and changes["met_any"]["change"]["direction"] == "no_clear_change"
     text = yoy.chapter(changes, previous, current, "@tbl-a", "@tbl-b")
-    assert "Toegenomen ten opzichte van 2024" in text and "weet waar een vermoeden te melden" in text
+    assert "is het aandeel respondenten toegenomen bij:" in text and "- Weet waar een vermoeden te melden" in text
     assert "Afgenomen" not in text and "geen bevinding" in text
     assert "167" in text and "193" in text
 
