@@ -22,7 +22,7 @@ def test_ladder_table_rows_intervals_and_registration_years():
     assert table.iloc[3, 3] == "80"                      # no interval given: the value alone
     assert table.iloc[5, 0] == "Scenario centraal (0,5 ×)"
     note = figs.ladder_note(LAD, "† Echt gepubliceerd cijfer.", None)
-    assert "zien 0, 0,5 of 1 keer zoveel" in note and note.endswith("† Echt gepubliceerd cijfer.")
+    assert "zien 0, 0,5 of 1 keer zoveel" in note and note.endswith(".\n\n† Echt gepubliceerd cijfer.")
     assert table.iloc[-1, 3] == "120–380"
 
 
@@ -34,14 +34,15 @@ def test_ladder_figure_marks_real_registrations_in_a_synthetic_edition():
     assert [t.get_text() for t in legends[0].get_texts()] == ["geregistreerd 2022:\n29†"]
     assert [t.get_text() for t in legends[1].get_texts()] == ["geregistreerd 2022:\n13"]
     assert legends[2] is None                                    # hidden count: no line
-    label = fig._supxlabel.get_text()
-    assert "95%-interval" in label and "† Echt gepubliceerd cijfer; bron: Raadsbrief." in label
-    assert "Alle andere cijfers in deze figuur zijn synthetisch" in label.replace("\n", " ")
+    assert "95%-interval" in fig._supxlabel.get_text()
+    [note] = [t.get_text().replace("\n", " ") for t in fig.texts if "†" in t.get_text()]
+    assert note.startswith("† Echt gepubliceerd cijfer; bron: Raadsbrief. Alle andere cijfers in deze figuur "
+                           "zijn synthetisch")
     plt.close(fig)
     # A real edition marks nothing and needs no note.
     fig = figs.ladder_figure({f: LAD for f in est.FORMS}, reg)
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["geregistreerd 2022:\n29"]
-    assert "†" not in fig._supxlabel.get_text()
+    assert not any("†" in t.get_text() for t in fig.texts)
     plt.close(fig)
 
 

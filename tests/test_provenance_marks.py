@@ -47,4 +47,4 @@ def test_a_real_edition_marks_nothing_and_a_table_without_real_figures_has_no_no
 
 
 def test_joined_leaves_out_empty_notes():
-    assert joined("a.", None, "", "b.") == "a. b." and joined(None, "") is None
+    assert joined("a.", None, "", "b.") == "a.\n\nb." and joined(None, "") is None
