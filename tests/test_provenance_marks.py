@@ -48,3 +48,26 @@ def test_a_real_edition_marks_nothing_and_a_table_without_real_figures_has_no_no
 
 def test_joined_leaves_out_empty_notes():
     assert joined("a.", None, "", "b.") == "a.\n\nb." and joined(None, "") is None
+
+
+def test_the_summary_marks_a_real_registration_and_its_caveat_names_the_mark():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from test_recommendations import EST, GRONINGEN, REG, rec
+
+    from exploitation_report.chapters import recommendations as rc
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023", start=dt.date(2022, 1, 1),
+                                                         end=dt.date(2023, 12, 31)), municipality=GRONINGEN)
+    by_year = {f"year_{y}": {"year": y, "suspected": {"value": v, "suppressed": False, "synthetic": y != 2022}}
+               for y, v in ((2022, 29), (2023, 34))}
+    assert [r["mark"] for r in rc.registered_in_period(p, by_year, REG, synthetic=True)] == [MARK, ""]
+    assert [r["mark"] for r in rc.registered_in_period(p, by_year, REG, synthetic=False)] == ["", ""]
+    text = rc.summary_markdown(p, lambda key: rec(0.58, 127, 220), EST, REG, [], True, None, by_year)
+    box = text.split("::: {.key-figures}")[1].split(":::")[0]
+    assert "(ZVHG): 29† vermoedelijke slachtoffers in 2022 en 34 in 2023." in box
+    assert ("Alle cijfers in deze editie zijn berekend op kunstmatig gegenereerde gegevens, behalve de "
+            "registratiecijfers met †: die zijn echt gepubliceerd.") in text
+    synthetic_only = {k: {**v, "suspected": {**v["suspected"], "synthetic": True}} for k, v in by_year.items()}
+    text = rc.summary_markdown(p, lambda key: rec(0.58, 127, 220), EST, REG, [], True, None, synthetic_only)
+    assert "†" not in text and "berekend op kunstmatig gegenereerde gegevens." in text

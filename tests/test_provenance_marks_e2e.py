@@ -8,7 +8,7 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from report_text import pdf_pages
+from report_text import html_text, pdf_pages
 
 from exploitation_report.chapters.provenance_marks import MARK
 from exploitation_report.inputs.readers import read_registrations
@@ -113,7 +113,11 @@ def test_every_real_registration_is_marked_in_every_table_and_no_synthetic_one(e
         assert note.count(NOTE) == 1 and "zijn synthetisch: verzonnen of berekend op synthetische gegevens" in note
     assert not any(NOTE in t["note"] for tid, t in tables.items() if tid not in marked)
     pdf = " ".join(pdf_pages(out / "report.pdf")).replace("\xad", "-")   # the PDF sets a hyphen as U+00AD
-    assert pdf.count(f"29{MARK}") >= 3 and pdf.count(NOTE) == 3
+    assert pdf.count(f"29{MARK}") >= 4 and pdf.count(NOTE) == 3
+    # The summary's key figures mark it too, and its caveat on synthetic data names the exception.
+    html = html_text(out / "report.html")
+    assert f"(ZVHG): 29{MARK} vermoedelijke slachtoffers in 2022 en 34 in 2023." in html
+    assert f"behalve de registratiecijfers met {MARK}: die zijn echt gepubliceerd." in html
 
 
 def test_results_flags_and_notes_agree_with_the_registrations_file(edition):
