@@ -25,8 +25,10 @@ from pathlib import Path
 from exploitation_report.paths import PROJECT_ROOT
 
 CLI = [sys.executable, "-m", "exploitation_report.cli"]
-# Large enough for 100,000 respondents; the same for every size (one simulation study).
-POPULATION = ["-p", "population.first_line_professionals=600000",
+# Large enough for 100,000 respondents; the same for every size (one simulation study, kept small:
+# it simulates whole municipalities of this size and does not depend on the respondents).
+POPULATION = ["-p", "estimation.simulation.replicates=2", "-p", "estimation.simulation.resamples=100",
+              "-p", "population.first_line_professionals=600000",
               "-p", "population.first_line_professionals_range.low=500000",
               "-p", "population.first_line_professionals_range.high=700000",
               "-p", "population.invited=450000"]

@@ -1,5 +1,6 @@
-"""Incremental builds: the manifest of content hashes, the kernel-less notebook runner, and whole
-builds that skip what did not change (the latter end to end, marked e2e)."""
+"""Incremental builds: the manifest of content hashes, the kernel-less notebook runner (papermill
+with an in-process engine), and whole builds that skip what did not change (the latter end to
+end, marked e2e)."""
 
 from __future__ import annotations
 
@@ -62,24 +63,56 @@ def test_a_notebook_runs_without_a_kernel_with_its_parameters_injected(tmp_path)
     source = notebook(tmp_path / "a.ipynb", REPORT_CELL)
     out = execute(Job("a", source, tmp_path / "out" / "a.ipynb", {"x": 41}, tmp_path))
     book = nbformat.read(out, as_version=4)
-    assert [c.metadata.get("tags") for c in book.cells] == [["parameters"], ["injected-parameters"], None]
-    assert book.cells[1].source == "# Parameters\nx = 41"
+    assert [c.metadata.get("tags") for c in book.cells] == [["parameters"], ["injected-parameters"], []]
+    assert book.cells[1].source == "# Parameters\nx = 41\n" and book.cells[1].id == "injected-parameters"
     outputs = book.cells[2].outputs
     display = next(o for o in outputs if o.output_type == "display_data")
     assert display.data["text/markdown"] == "x is 41" and display.metadata == {"report": {"part": "p"}}
     assert {"output_type": "stream", "name": "stdout", "text": "done 41\n"} in [dict(o) for o in outputs]
-    # No clock, no random cell id: the same run gives the same bytes.
-    again = execute(Job("a", source, tmp_path / "again.ipynb", {"x": 41}, tmp_path))
-    assert again.read_bytes() == out.read_bytes()
+    # No clock, no random cell id: the same run gives the same bytes (papermill records the paths).
+    first = out.read_bytes()
+    assert execute(Job("a", source, out, {"x": 41}, tmp_path)).read_bytes() == first
 
 
 def test_a_failing_cell_is_an_error_output_and_stops_the_notebook(tmp_path):
     source = notebook(tmp_path / "b.ipynb", "raise ValueError('deliberate')", "print('never')")
     with pytest.raises(NotebookError) as err:
-        execute(Job("b", source, tmp_path / "b-out.ipynb", {}, tmp_path))
+        execute(Job("b", source, tmp_path / "b-out.ipynb", {"x": 2}, tmp_path))
     assert (err.value.ename, err.value.evalue) == ("ValueError", "deliberate")
     book = nbformat.read(tmp_path / "b-out.ipynb", as_version=4)
-    assert book.cells[2].outputs[-1].output_type == "error" and book.cells[3].outputs == []
+    code = [c for c in book.cells if c.cell_type == "code"]  # papermill adds markdown cells marking the error
+    assert code[2].outputs[-1].output_type == "error" and code[3].outputs == []
+    assert code[2].metadata.papermill["status"] == "failed" and book.metadata.papermill["exception"] is True
+
+
+def test_the_notebook_runs_through_papermill_with_the_in_process_engine_and_no_clock(tmp_path):
+    from papermill.engines import papermill_engines
+
+    from exploitation_report.pipeline.papermill_engine import ENGINE_NAME, InProcessEngine
+
+    source = notebook(tmp_path / "c.ipynb", "print(x)")
+    book = nbformat.read(execute(Job("c", source, tmp_path / "c-out.ipynb", {"x": 3}, tmp_path)), as_version=4)
+    assert papermill_engines.get_engine(ENGINE_NAME) is InProcessEngine
+    # papermill's own record of the run: its version, the parameters, the input and output notebooks...
+    record = book.metadata.papermill
+    assert record["parameters"] == {"x": 3} and record["version"] and record["input_path"] == str(source)
+    assert record["output_path"] == str(tmp_path / "c-out.ipynb") and record["exception"] is None
+    # ...and every cell's status, without the clock (start, end and duration are papermill's None).
+    assert [c.metadata.papermill["status"] for c in book.cells] == ["completed"] * 3
+    assert {c.metadata.papermill[f] for c in book.cells for f in ("start_time", "end_time", "duration")} == {None}
+    assert record["start_time"] is record["end_time"] is record["duration"] is None
+
+
+def test_the_papermill_entry_point_names_the_in_process_engine():
+    import importlib
+    import tomllib
+    from pathlib import Path
+
+    from exploitation_report.pipeline.papermill_engine import ENGINE_NAME, InProcessEngine
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    module, _, name = project["project"]["entry-points"]["papermill.engine"][ENGINE_NAME].partition(":")
+    assert getattr(importlib.import_module(module), name) is InProcessEngine
 
 
 def test_workers_run_notebooks_side_by_side_and_report_each_outcome(tmp_path):
@@ -196,7 +229,7 @@ def test_an_estimation_parameter_reruns_the_estimation_and_what_follows_not_the_
     # The executed estimation notebook shows the override; the survey notebook was not given it.
     injected = [c.source for c in nbformat.read(out / "2024" / "notebooks" / "02_estimation.ipynb", 4).cells
                 if "injected-parameters" in c.metadata.get("tags", [])]
-    assert "'estimation.bootstrap.seed': 7" in injected[0]
+    assert '"estimation.bootstrap.seed": 7' in injected[0]
 
 
 @pytest.mark.e2e

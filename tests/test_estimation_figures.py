@@ -14,6 +14,7 @@ REG = {"source": "ZVHG", "year": 2022, "synthetic": True, "suspected": {"count":
 def test_ladder_table_rows_intervals_and_registration_years():
     ladders = {f: LAD for f in est.FORMS}
     table = figs.ladder_table(ladders, REG, REG | {"year": 2023})
+    assert table.columns[0] == "Trede"                          # no empty header cell (axe-core)
     assert table.iloc[0, 0] == "Geregistreerd ZVHG 2022"
     assert table.iloc[1, 0] == "Geregistreerd ZVHG 2023"
     assert table.iloc[0, 1] == "x" and table.iloc[0, 3] == "29"

@@ -4,10 +4,9 @@ of the PDF, and no sideways scrolling of the HTML in a narrow window."""
 from __future__ import annotations
 
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, SKIP_REASON, dump_dom
 from pypdf import PdfReader
 from report_text import pdf_layout
 
@@ -19,7 +18,6 @@ MARGIN = {"left": 25, "right": 25, "top": 30, "bottom": 25}
 # Typst hangs punctuation and hyphens a little into the margin (overhang); more is an overflow.
 OVERHANG = 2 * MM
 FULL_PAGE_FIGURE = 0.6  # an image this tall (share of the text area) makes a full-page figure
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def _chapter_starts(path) -> set[int]:
@@ -79,7 +77,8 @@ def test_continued_tables_say_so(pdf):
 
 
 # A script appended to a copy of the page: after load and fonts, it writes what
-# sticks out of a 390 px wide page (tables scroll inside their own box) into the DOM.
+# sticks out of a 390 px wide page (tables scroll inside their own box), and which
+# embedded Libertinus Serif faces the page loaded, into the DOM.
 _MEASURE = """<style>html { width: 390px; }</style><script>
 window.addEventListener("load", () => document.fonts.ready.then(() => {
   const wide = [...document.querySelectorAll("body *")].filter(e =>
@@ -87,26 +86,27 @@ window.addEventListener("load", () => document.fonts.ready.then(() => {
     && e.getBoundingClientRect().right > 391).map(e => e.tagName + (e.id ? "#" + e.id : ""));
   const tables = [...document.querySelectorAll("table")].filter(t => t.getBoundingClientRect().right > 391);
   const out = document.createElement("pre");
-  out.textContent = "MEASURED " + JSON.stringify({wide: wide.slice(0, 10), tables: tables.length});
+  const faces = [...document.fonts].filter(f => f.family.replace(/"/g, "") === "Libertinus Serif"
+    && f.status === "loaded").map(f => f.style + " " + f.weight);
+  out.textContent = "MEASURED " + JSON.stringify({wide: wide.slice(0, 10), tables: tables.length, faces,
+    body: getComputedStyle(document.body).fontFamily});
   document.body.appendChild(out);
 }));</script>"""
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium at /usr/bin/chromium (Debian's chromium package)")
-def test_html_does_not_scroll_sideways_at_390_px(edition, tmp_path):
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON)
+def test_html_does_not_scroll_sideways_at_390_px_and_loads_the_embedded_serif(edition, tmp_path):
     import json
 
     html = (edition.output_dir / "report.html").read_text(encoding="utf-8")
     page = tmp_path / "page.html"
     page.write_text(html.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
-    proc = subprocess.run(
-        [str(CHROMIUM), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=390,844", "--virtual-time-budget=3000",
-         "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120)
+    proc = dump_dom(page, tmp_path, 390, 3000)
     found = re.search(r"MEASURED (\{.*?\})\s*</pre>", proc.stdout)
     assert found, proc.stderr[-2000:]
     measured = json.loads(found.group(1).replace("&quot;", '"'))
     assert measured["wide"] == [], measured
     assert measured["tables"] == 0, measured
+    # The PDF's serif, embedded (report/html/fonts): the body asks for it first and it loads.
+    assert measured["body"].startswith('"Libertinus Serif"'), measured["body"]
+    assert {"normal 400", "normal 700", "italic 400"} <= set(measured["faces"]), measured["faces"]

@@ -20,9 +20,16 @@ def test_typst_tables_break_between_rows_with_a_continuation_line():
     assert "place.flush()" in TYP                          # floats stay in their chapter
 
 
-def test_html_asks_for_the_pdf_serif_first_and_downloads_nothing():
-    family = re.search(r"font-family: ([^;]+);", CSS).group(1)
+def test_html_embeds_the_pdf_serif_and_downloads_nothing():
+    family = re.search(r"body \{[^}]*font-family: ([^;]+);", CSS).group(1)
     assert family.startswith('"Libertinus Serif"') and family.rstrip().endswith("serif")
+    assert '"Libertinus Serif"' in TYP                      # the same face as the PDF
+    faces = re.findall(r"@font-face \{[^}]*font-style: (\w+);\s*font-weight: (\d+);[^}]*url\(\"([^\"]+)\"\)", CSS)
+    assert {(style, weight) for style, weight, _ in faces} == {
+        ("normal", "400"), ("italic", "400"), ("normal", "700"), ("italic", "700")}
+    for *_, url in faces:                                  # shipped beside the CSS, inlined by both engines
+        assert url.endswith(".woff2") and (REPORT / "html" / url).is_file(), url
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (REPORT / "html" / "fonts" / "OFL.txt").read_text(encoding="utf-8")
     assert "@import" not in CSS and "url(http" not in CSS
 
 

@@ -52,19 +52,43 @@ def test_extremes_sentence_claims_only_what_is_published():
     assert txt.extremes_sentence({"Zorg": rec(0.6, "Zorg")}, "het aandeel") == ""
 
 
-def test_codebook_routing_in_dutch():
-    from exploitation_report.chapters.questionnaire_appendix import markdown, routing_nl
+def _escaped(text: str) -> str:
+    from exploitation_report.chapters.markdown import literal
+    return str(literal(text))
+
+
+def test_questionnaire_in_dutch_with_question_numbers_and_codebook_for_the_companion():
+    from exploitation_report.chapters.questionnaire_appendix import (
+        codebook_markdown,
+        markdown,
+        question_numbers,
+        routing_nl,
+    )
     from exploitation_report.inputs.codebook import load_codebook
     from exploitation_report.paths import PROJECT_ROOT
 
     cb = load_codebook(PROJECT_ROOT / "data/codebook.yml")
+    numbers = question_numbers(cb)
+    assert "respondent_id" not in numbers and "synthetic" not in numbers     # technical columns are no questions
+    assert numbers["sector"] == "V1" and numbers["victim_gender_female"] == numbers["victim_gender_male"]
+    assert sorted(set(numbers.values()), key=lambda v: int(v[1:])) == [f"V{i}" for i in range(1, 32)]
     assert routing_nl(None, cb) == "iedereen"
     assert routing_nl("met_sexual == 1 or met_criminal == 1", cb) == "met_sexual = Ja of met_criminal = Ja"
+    assert routing_nl("met_sexual == 1 or met_criminal == 1", cb, numbers) == \
+        f"{numbers['met_sexual']} = Ja of {numbers['met_criminal']} = Ja"
     assert routing_nl("action_reported_externally == 0", cb) == "action_reported_externally = niet aangekruist"
-    text = markdown(cb)
-    assert "{#tbl-codebook}" in text and "==" not in text
+    assert routing_nl("action_reported_externally == 0", cb, numbers) == \
+        f"{numbers['action_reported_externally']}: ‘Extern gemeld’ niet aangekruist"
+    report = markdown(cb)
+    # The report's appendix names no variable and no code: questions, answers and routing in Dutch.
+    assert "{#tbl-codebook}" in report and "==" not in report
+    for name in ("met_sexual", "action_reported_externally", "respondent_id", "-9"):
+        assert name not in report and _escaped(name) not in report, name
+    companion = codebook_markdown(cb)
+    assert "{#tbl-codeboek}" in companion   # variable names: in the plain text below
+    text = companion
     # The codebook's texts are literal Markdown: read back by pandoc, they are the codebook's words.
     from exploitation_report.render.builtin import pandoc_path
     plain = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "plain", "--wrap=none"], input=text,
                            capture_output=True, text=True, check=True).stdout
-    assert "met_both = Ja" in plain and "-9 niet ingevuld; -8 niet van toepassing" in plain
+    assert "met_both = Ja" in plain and "-9 niet ingevuld; -8 niet van toepassing" in plain and "met_sexual" in plain
