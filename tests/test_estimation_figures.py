@@ -15,27 +15,35 @@ def test_ladder_table_rows_intervals_and_registration_years():
     ladders = {f: LAD for f in est.FORMS}
     table = figs.ladder_table(ladders, REG, REG | {"year": 2023})
     assert table.columns[0] == "Trede"                          # no empty header cell (axe-core)
-    assert table.iloc[0, 0] == "Geregistreerd ZVHG 2022*"       # * = partly synthetic, explained in the note
-    assert table.iloc[1, 0] == "Geregistreerd ZVHG 2023*"
+    assert table.iloc[0, 0] == "Geregistreerd ZVHG 2022"
+    assert table.iloc[1, 0] == "Geregistreerd ZVHG 2023"
     assert table.iloc[0, 1] == "x" and table.iloc[0, 3] == "29"
     assert table.iloc[0, 2] == "–"                              # no registration of that form
     assert table.iloc[2, 3] == "100 (90–110)"            # reported, with its interval
     assert table.iloc[3, 3] == "80"                      # no interval given: the value alone
     assert table.iloc[5, 0] == "Scenario centraal (0,5 ×)"
-    note = figs.ladder_note(LAD, True, None)
-    assert "zien 0, 0,5 of 1 keer zoveel" in note and "synthetisch" in note
+    note = figs.ladder_note(LAD, "† Echt gepubliceerd cijfer.", None)
+    assert "zien 0, 0,5 of 1 keer zoveel" in note and note.endswith(".\n\n† Echt gepubliceerd cijfer.")
     assert table.iloc[-1, 3] == "120–380"
 
 
-def test_ladder_figure_marks_synthetic_registrations():
-    reg = {"year": 2022, "suspected": {"count": 29, "synthetic": False},
+def test_ladder_figure_marks_real_registrations_in_a_synthetic_edition():
+    reg = {"year": 2022, "suspected": {"count": 29, "synthetic": False, "source_note": "Raadsbrief"},
            "by_form": {"sexual": {"count": 13, "synthetic": True}, "criminal": {"count": None}}}
-    fig = figs.ladder_figure({f: LAD for f in est.FORMS}, reg)
+    fig = figs.ladder_figure({f: LAD for f in est.FORMS}, reg, synthetic_edition=True)
     legends = [ax.get_legend() for ax in fig.axes]
-    assert [t.get_text() for t in legends[0].get_texts()] == ["geregistreerd 2022:\n29"]
-    assert [t.get_text() for t in legends[1].get_texts()] == ["geregistreerd 2022:\n13 (synthetisch)"]
+    assert [t.get_text() for t in legends[0].get_texts()] == ["geregistreerd 2022:\n29†"]
+    assert [t.get_text() for t in legends[1].get_texts()] == ["geregistreerd 2022:\n13"]
     assert legends[2] is None                                    # hidden count: no line
     assert "95%-interval" in fig._supxlabel.get_text()
+    [note] = [t.get_text().replace("\n", " ") for t in fig.texts if "†" in t.get_text()]
+    assert note.startswith("† Echt gepubliceerd cijfer; bron: Raadsbrief. Alle andere cijfers in deze figuur "
+                           "zijn synthetisch")
+    plt.close(fig)
+    # A real edition marks nothing and needs no note.
+    fig = figs.ladder_figure({f: LAD for f in est.FORMS}, reg)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["geregistreerd 2022:\n29"]
+    assert not any("†" in t.get_text() for t in fig.texts)
     plt.close(fig)
 
 
@@ -81,6 +89,6 @@ def test_band_and_simulation_tables():
 
 
 def test_ladder_note_explains_a_low_scenario_below_the_known_number():
-    assert "Het lage scenario ligt onder" not in figs.ladder_note(LAD, False, None)     # 80 = 80
+    assert "Het lage scenario ligt onder" not in figs.ladder_note(LAD, None, None)     # 80 = 80
     below = est.Ladder(**{**LAD.__dict__, "scenario_low": 60.0})
-    assert "Het lage scenario ligt onder ‘bekend, ontdubbeld’" in figs.ladder_note(below, False, None)
+    assert "Het lage scenario ligt onder ‘bekend, ontdubbeld’" in figs.ladder_note(below, None, None)

@@ -42,11 +42,13 @@ def test_registrations_and_dark_number_are_keyed_by_code_and_year():
     by_year = {y: reg.summary(REG, y, 5, "ZVHG") for y in (2022, 2023)}
     head = records.registered(by_year[2022])
     assert head["suspected"] == {"kind": "count", "unit": "persons", "value": 20, "suppressed": False,
-                                 "available": True, "synthetic": False}
+                                 "available": True, "synthetic": False, "text": "echt"}
     assert head["confirmed"]["value"] is None and head["confirmed"]["suppressed"] and head["text"] == "echt"
     dark = records.dark_number(reg.dark_number_record(LADDER, by_year, by_year[2022], []), 0.95, "bootstrap")
     assert dark["unit"] == "ratio" and dark["estimate"] == pytest.approx(5.0)
     assert dark["interval"]["low"] == pytest.approx(2.5) and dark["registered"]["value"] == 20
+    # The registered count of a ratio says where it comes from, like the registrations themselves.
+    assert (dark["registered"]["synthetic"], dark["registered"]["text"]) == (False, "echt")
     assert set(dark["by_year"]) == {"year_2022", "year_2023"}
     assert dark["period"]["registered_sum"]["value"] == 50 and dark["period"]["interval"]["high"] == pytest.approx(200 / 30)
     assert all(KEY.match(k) for _, k in keys(dark)) and all(KEY.match(k) for _, k in keys(head))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from exploitation_report.chapters import published_text
+from exploitation_report.chapters.provenance_marks import Marks
 from exploitation_report.inputs import published
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.inputs.result_paths import unflatten
@@ -120,6 +123,23 @@ def test_appendix_lists_every_figure_with_source_and_this_edition(real):
     assert shown[real.figures["estimate_two_years"].label] == "tientallen tot honderden (75–370)"
     text = published_text.methods_paragraph(real, "@sec-x")
     assert "@sec-x" in text and "synthetische" in text.lower() and real.sources["raadsbrief"].title_nl in text
+
+
+def test_appendix_marks_the_figure_this_edition_shows_from_real_data(real):
+    results = json.loads(json.dumps(OK))
+    results["estimation"]["registered"]["suspected"] |= {"synthetic": False, "text": "Raadsbrief Groningen"}
+    marks = Marks(True)
+    shown = dict(zip(*published_text.appendix_table(real, results, marks)[["Cijfer", "Deze editie"]].T.to_numpy()))
+    assert shown[real.figures["zvhg_2022_suspected"].label] == "29†"
+    assert [label for label, cell in shown.items() if "†" in cell] == [real.figures["zvhg_2022_suspected"].label]
+    note = published_text.appendix_note(marks)
+    assert "Deze editie: berekend op de synthetische gegevens, behalve de cijfers met †." in note
+    assert "† Echt gepubliceerd cijfer; bron: Raadsbrief Groningen. Alle andere cijfers in de kolom" in note
+    # Without a real figure (or in a real edition) no mark and no note on it.
+    assert published_text.appendix_note(Marks(True)) == ("Gepubliceerd: de cijfers van het echte onderzoek. Deze "
+                                                          "editie: berekend op de synthetische gegevens.")
+    unmarked = Marks(False)
+    assert "†" not in "".join(published_text.appendix_table(real, results, unmarked)["Deze editie"])
 
 
 def test_the_percentage_a_share_reads_as_is_the_reports_own():

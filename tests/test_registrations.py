@@ -3,6 +3,7 @@ import pytest
 from places import PLACE
 
 from exploitation_report.chapters import estimation_figures, estimation_text
+from exploitation_report.chapters.provenance_marks import Marks
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.paths import REPORT_DIR
 from exploitation_report.stats import registrations as reg
@@ -26,8 +27,13 @@ LADDER = Ladder("any", 150.0, 80.0, 80.0, 100.0, 140.0, 50.0, 200.0, 0.95)
 def test_summary_hides_small_counts_and_marks_synthetic_cells():
     s = reg.summary(REG, 2022, threshold=5, source="ZVHG")
     assert s["suspected"]["count"] == 20 and not s["suspected"]["synthetic"]
-    assert s["confirmed"] == {"count": None, "suppressed": True, "available": True, "synthetic": False}
+    assert s["confirmed"] == {"count": None, "suppressed": True, "available": True, "synthetic": False,
+                              "source_note": "echt"}
     assert s["by_form"]["sexual"]["synthetic"] and not s["by_form"]["criminal"]["available"]
+    # Flag and note belong to each cell's own rows; the year joins them; no row, no figure: neither.
+    assert (s["by_form"]["sexual"]["source_note"], s["suspected"]["source_note"]) == ("SYNTH", "echt")
+    assert (s["synthetic"], s["source_note"]) == (True, "SYNTH; echt")
+    assert (s["by_form"]["criminal"]["synthetic"], s["by_form"]["criminal"]["source_note"]) == (None, None)
     assert s["years_available"] == [2022, 2023]
     assert reg.summary(REG, 2023, 5, "ZVHG")["confirmed"]["count"] == 0     # zero says nothing about a person
     named = REG.copy()
@@ -101,8 +107,17 @@ def test_comparison_text_and_table():
     assert "omdat de schatting twee kalenderjaren beslaat" in text
     assert "landelijke context, geen cijfer over de gemeente Groningen" in text and "synthetisch" in text
     assert "(interval 1,0–6,7; @tbl-x)" in text                 # the reference stays a reference
-    table = estimation_figures.comparison_table(by_year, record, "2022–2023", 0.95)
-    assert table.iloc[1, 1] == "30 (synthetisch)" and table.iloc[2, 1] == "30–50"
+    assert "Alleen de registratiecijfers met † in de tabel zijn echt gepubliceerd" in text
+    marks = Marks(True)
+    table = estimation_figures.comparison_table(by_year, record, "2022–2023", 0.95, marks)
+    # Only the real 20 carries the mark: not the synthetic 30, not the derived range or ratios.
+    assert table.iloc[0, 1] == "20†" and table.iloc[1, 1] == "30" and table.iloc[2, 1] == "30–50"
+    assert "†" not in "".join(table.iloc[:, 2:].to_numpy().ravel())
+    assert marks.note() == ("† Echt gepubliceerd cijfer; bron: echt. Alle andere cijfers in deze tabel zijn "
+                            "synthetisch: verzonnen of berekend op synthetische gegevens.")
+    # Every record of the ratio says where its registered count comes from.
+    assert (record["registered_synthetic"], record["registered_source_note"]) == (False, "echt")
+    assert record["by_year"][2023]["registered_synthetic"] and record["period"]["registered_synthetic"]
     assert table.columns[-1] == "95%-interval" and table.iloc[0, 2] == "5,0"
 
 

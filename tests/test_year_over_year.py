@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from exploitation_report.chapters import year_over_year as yoy
+from exploitation_report.chapters.provenance_marks import Marks
 from exploitation_report.inputs.params import load_params, params_path
 from exploitation_report.pipeline.previous import change_record
 from exploitation_report.pipeline.results import share
@@ -22,7 +23,9 @@ def _document(year, counts, estimate, registered):
     return {"edition": {"year": year, "reference_period": f"{year - 2}–{year - 1}", "synthetic": True},
             "survey": survey,
             "estimation": {"any": {"estimate": estimate, "interval": {"low": estimate / 2, "high": estimate * 2}},
-                           "registered_by_year": {f"year_{y}": {"suspected": {"value": n, "suppressed": False}}
+                           # As in the shipped data: 2022's count is the real, published one.
+                           "registered_by_year": {f"year_{y}": {"suspected": {"value": n, "suppressed": False,
+                                                                              "synthetic": y != 2022}}
                                                   for y, n in registered.items()}}}
 
 
@@ -53,8 +56,22 @@ def test_the_table_gives_both_shares_with_base_and_the_difference_with_its_inter
     row = table[table.iloc[:, 0] == yoy.KEY_SHARES["survey.knows_route"]].iloc[0]
     assert row["2024"].startswith("46% (") and row["2024"].endswith("n = 217")
     assert row["2026"].endswith("n = 244") and row.iloc[3].startswith("+12 (+")
-    regs = yoy.registrations_table(previous, current, "ZVHG")
+    marks = Marks(True)
+    regs = yoy.registrations_table(previous, current, "ZVHG", marks)
     assert list(regs["Jaar"]) == ["2022", "2023", "2024", "2025"]
+    shown = dict(zip(regs["Jaar"], regs.iloc[:, 1]))
+    assert shown == {"2022": "29†", "2023": "34", "2024": "38", "2025": "44"}
+    assert all(("†" in cell) == (not cell_of(previous, current, year)["synthetic"]) for year, cell in shown.items())
+    assert marks.note().startswith("† Echt gepubliceerd cijfer. Alle andere cijfers in deze tabel zijn synthetisch")
+
+
+def cell_of(previous, current, year):
+    """The suspected-victims record of ``year``, from the later edition that has it."""
+    for document in (current, previous):
+        found = document["estimation"].get("registered_by_year", {}).get(f"year_{year}")
+        if found:
+            return found["suspected"]
+    raise KeyError(year)
 
 
 def test_a_change_is_recorded_as_a_schema_figure(editions):
