@@ -71,6 +71,17 @@ def test_no_page_less_than_half_full_except_before_a_chapter_or_a_full_page_figu
     assert not thin, f"(page, share filled) of pages less than half full: {thin}"
 
 
+def test_no_table_caption_left_alone_at_the_foot_of_a_page(pdf):
+    """Tables are captioned above: a caption among a page's last lines means its table went on alone."""
+    orphans = []
+    for number, page in enumerate(PdfReader(pdf[0]).pages, 1):
+        lines = [line.strip() for line in (page.extract_text() or "").splitlines()
+                 if line.strip() and not line.startswith("Pagina") and "SYNTHETISCH" not in line.upper()]
+        orphans += [(number, line[:60]) for line in lines[-2:]
+                    if re.match(r"^Tabel \d+[:.] ", line) and "(vervolg)" not in line]
+    assert not orphans, f"(page, caption) at the foot of a page: {orphans}"
+
+
 def test_continued_tables_say_so(pdf):
     text = " ".join(page.extract_text() or "" for page in PdfReader(pdf[0]).pages)
     assert re.search(r"Tabel \d+ \(vervolg\)", text)
