@@ -172,9 +172,9 @@ def test_prepare_counts_missing_items_and_clusters():
     assert no_org.clusters == 60                        # every respondent their own cluster
 
 
-def test_cluster_weights_resample_whole_organisations():
+def test_cluster_counts_resample_whole_organisations():
     cluster = np.array([0, 0, 1, 2, 2, 2])
-    w = est.cluster_weights(cluster, 50, np.random.default_rng(3))
+    w = est.cluster_counts(cluster, 50, np.random.default_rng(3))[:, cluster]
     assert w.shape == (50, 6)
     assert (w[:, 0] == w[:, 1]).all() and (w[:, 3] == w[:, 5]).all()
     per_cluster = np.stack([w[:, 0], w[:, 2], w[:, 3]], axis=1)
