@@ -174,11 +174,17 @@ def test_prepare_counts_missing_items_and_clusters():
 
 def test_cluster_counts_resample_whole_organisations():
     cluster = np.array([0, 0, 1, 2, 2, 2])
-    w = est.cluster_counts(cluster, 50, np.random.default_rng(3))[:, cluster]
-    assert w.shape == (50, 6)
-    assert (w[:, 0] == w[:, 1]).all() and (w[:, 3] == w[:, 5]).all()
-    per_cluster = np.stack([w[:, 0], w[:, 2], w[:, 3]], axis=1)
-    assert (per_cluster.sum(axis=1) == 3).all()         # three organisations drawn each time
+    counts = est.cluster_counts(3, 50, np.random.default_rng(3))
+    assert counts.shape == (50, 3) and (counts.sum(axis=1) == 3).all()   # three organisations drawn each time
+    w = counts[:, cluster]
+    assert (w[:, 0] == w[:, 1]).all() and (w[:, 3] == w[:, 5]).all()   # a drawn organisation brings everyone
+    assert len({tuple(row) for row in counts}) > 5                       # resamples differ
+    rng = np.random.default_rng(8)
+    pieces = np.vstack([est.cluster_counts(40, 7, rng), est.cluster_counts(40, 13, rng)])
+    np.testing.assert_array_equal(pieces, est.cluster_counts(40, 20, np.random.default_rng(8)))   # chunk-proof
+    # Each organisation is drawn once per resample on average (multinomial with equal probabilities).
+    many = est.cluster_counts(40, 2000, np.random.default_rng(1))
+    assert many.mean() == pytest.approx(1.0, abs=0.02) and many.var() == pytest.approx(1 - 1 / 40, abs=0.05)
 
 
 def test_estimate_is_ordered_seeded_and_coherent():
@@ -383,27 +389,29 @@ def test_bootstrap_in_chunks_gives_the_same_interval(monkeypatch):
             assert chunked[form][step] == pytest.approx(interval, rel=1e-12)
 
 
-def test_compressed_respondents_give_the_same_bootstrap():
-    """Identical respondents of one organisation become one weighted row; every resample sum is unchanged."""
+def test_distinct_respondents_give_the_same_bootstrap():
+    """Respondents with the same answers become one weighted pattern; every resample sum is unchanged."""
     df = pd.concat([frame(30)] * 4, ignore_index=True)   # each respondent four times, same organisation
     df["respondent_id"] = [f"R{i:04d}" for i in range(len(df))]
+    df.loc[60:, "organisation_id"] = df.loc[60:, "organisation_id"].astype("string") + "-b"   # and in another one
     df["sector"] = pd.array([i % 12 % 3 for i in range(len(df))], dtype="Int64")   # missing multiplicity
     df.loc[df.index % 7 == 0, "n_other_professionals"] = pd.NA                  # filled within sector
     data = est.prepare(df, ALL_BANDS)
     assert data.group is not None and np.isnan(data.others.low[data.met_any]).any()
-    compact = est.compress(data)
-    assert compact.rows < data.rows // 2 and compact.n == data.n == 120
+    distinct, membership = est.distinct_respondents(data)
+    assert distinct.rows < data.rows // 3 and distinct.n == data.n == 120
+    assert membership.shape == (data.clusters, distinct.rows) and membership.sum() == data.n
+    np.testing.assert_array_equal(membership.sum(axis=0), distinct.size)
     # A sector with fewer than MIN_GROUP_ANSWERS answered rows but enough respondents still fills itself.
-    answered = ~np.isnan(compact.others.low) & compact.met_any
-    rows_per_group = np.bincount(compact.group[answered])
-    people_per_group = np.bincount(compact.group[answered], weights=compact.size[answered])
+    answered = ~np.isnan(distinct.others.low) & distinct.met_any
+    rows_per_group = np.bincount(distinct.group[answered])
+    people_per_group = np.bincount(distinct.group[answered], weights=distinct.size[answered])
     assert (rows_per_group < est.MIN_GROUP_ANSWERS).any() and (people_per_group >= est.MIN_GROUP_ANSWERS).all()
-    assert compact.size.sum() == data.n
     assumptions = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(600, 700, 900), band_cap=(22, 30, 60))
     a = assumptions.draw(np.random.default_rng(3), 50)
-    counts = est.cluster_counts(data.cluster, 50, np.random.default_rng(4))
+    counts = est.cluster_counts(data.clusters, 50, np.random.default_rng(4))
     full = est.evaluate(data, a, assumptions.nonresponse, counts[:, data.cluster].astype(float))
-    small = est.evaluate(compact, a, assumptions.nonresponse, counts[:, compact.cluster] * compact.size)
+    small = est.evaluate(distinct, a, assumptions.nonresponse, (membership.T @ counts.T).T.astype(float))
     for form, steps in full.items():
         for step, values in steps.items():
             np.testing.assert_allclose(small[form][step], values, rtol=1e-12)
