@@ -80,6 +80,7 @@ def naive_build(year: int, engine: str, out: Path, work: Path) -> None:
 
     build_mod._run_notebooks = papermill_notebooks
     builtin.ThreadPoolExecutor = OneAfterAnother
+    build_mod.ThreadPoolExecutor = OneAfterAnother   # the companion after the report, not beside it
     build_mod.build(year, engine=engine, output_root=out, build_root=work, force=True)
 
 

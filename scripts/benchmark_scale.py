@@ -9,7 +9,9 @@ the edition's ranges, not on the respondents) is computed once in a warm-up buil
 reused; its cost is printed separately.
 
 Prints per size: seconds, peak memory of the largest process (the build or a notebook
-kernel) and seconds per 1,000 respondents (flat = linear).
+worker), seconds per 1,000 respondents, and the marginal seconds per 1,000 respondents
+from the size before (flat or falling = the cost grows at most linearly; the fixed cost
+of a build, about 15 s on two cores, dominates the small sizes).
 Usage: .venv/bin/python scripts/benchmark_scale.py [sizes ...]   (default 1000 10000 100000)
 """
 
@@ -60,10 +62,13 @@ def main(sizes: list[int]) -> None:
                             "--out", str(tmp / f"n{n}")], check=True, stdout=subprocess.DEVNULL)
         warm, _ = build(sizes[0], tmp / f"n{sizes[0]}", tmp / "warm", tmp / "warm.log")
         print(f"warm-up build ({sizes[0]:,} respondents, computes the simulation study once): {warm:.1f} s")
-        print(f"{'respondents':>12} {'seconds':>8} {'peak MB':>8} {'s per 1,000':>12}")
+        print(f"{'respondents':>12} {'seconds':>8} {'peak MB':>8} {'s per 1,000':>12} {'marginal':>9}")
+        before = None
         for n in sizes:
             seconds, peak = build(n, tmp / f"n{n}", tmp / f"run{n}", tmp / f"build{n}.log")
-            print(f"{n:>12,} {seconds:>8.1f} {peak:>8.0f} {1000 * seconds / n:>12.3f}")
+            marginal = "" if before is None else f"{1000 * (seconds - before[1]) / (n - before[0]):9.3f}"
+            print(f"{n:>12,} {seconds:>8.1f} {peak:>8.0f} {1000 * seconds / n:>12.3f} {marginal}")
+            before = (n, seconds)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ each old figure went:
                of that variable below the record become `code_<n>`
     leaves:    old leaf path -> new leaf path, where a record changed shape
     dropped:   old leaves (or whole records/subtrees) deliberately not in v1
+    resampled: old leaves (or subtrees) that are bootstrap percentiles: equal within
+               RESAMPLED_TOL (relative), since how the bootstrap draws its random numbers
+               may change (the Monte Carlo error of a 2.5 % percentile of 2,000 resamples is
+               a few per cent); everything else must stay equal
 
 A leaf is a scalar, an empty list or an empty mapping, with its path (`a.b`, list items
 `a[0]`); a record's leaves are found by the longest record key that prefixes the leaf.
@@ -28,6 +32,7 @@ import yaml
 
 CI_FIELDS = {"ci_low": "low", "ci_high": "high", "ci_level": "level", "ci_method": "method"}
 TOL = 1e-9
+RESAMPLED_TOL = 0.06
 
 
 @dataclass
@@ -41,6 +46,7 @@ class KeyMap:
     records: dict[str, Record] = field(default_factory=dict)
     leaves: dict[str, str] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
+    resampled: list[str] = field(default_factory=list)
 
 
 def load_mapping(folder: Path) -> KeyMap:
@@ -48,7 +54,7 @@ def load_mapping(folder: Path) -> KeyMap:
     out = KeyMap()
     for path in sorted(folder.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        unknown = set(data) - {"records", "leaves", "dropped"}
+        unknown = set(data) - {"records", "leaves", "dropped", "resampled"}
         if unknown:
             raise ValueError(f"{path.name}: unknown part(s) {sorted(unknown)}")
         for old, spec in (data.get("records") or {}).items():
@@ -65,6 +71,7 @@ def load_mapping(folder: Path) -> KeyMap:
                 raise ValueError(f"{path.name}: leaf {old} is mapped twice")
             out.leaves[old] = new
         out.dropped.extend(data.get("dropped") or [])
+        out.resampled.extend(data.get("resampled") or [])
     return out
 
 
@@ -130,6 +137,11 @@ def _join(parts: list[str]) -> str:
     return out
 
 
+def _under(leaf: str, entries: list[str]) -> bool:
+    """`leaf` is one of `entries` or lies below one of them."""
+    return any(leaf == e or leaf.startswith(e + ".") or leaf.startswith(e + "[") for e in entries)
+
+
 class Translator:
     """Old leaf path -> new leaf path, by a mapping; `codes` ({variable: {code: label}}) serves `labels_of`."""
 
@@ -137,7 +149,10 @@ class Translator:
         self.mapping, self.codes, self.new = mapping, codes, new_document
 
     def dropped(self, leaf: str) -> bool:
-        return any(leaf == d or leaf.startswith(d + ".") or leaf.startswith(d + "[") for d in self.mapping.dropped)
+        return _under(leaf, self.mapping.dropped)
+
+    def resampled(self, leaf: str) -> bool:
+        return _under(leaf, self.mapping.resampled)
 
     def record_of(self, leaf: str) -> str | None:
         fits = [k for k in self.mapping.records if leaf == k or leaf.startswith(k + ".") or leaf.startswith(k + "[")]
@@ -191,13 +206,13 @@ def _list_indices(mapping: KeyMap, leaves: Mapping[str, Any]) -> KeyMap:
         return out
 
     return KeyMap(records=mapping.records, leaves={fix(k): v for k, v in mapping.leaves.items()},
-                  dropped=[fix(d) for d in mapping.dropped])
+                  dropped=[fix(d) for d in mapping.dropped], resampled=[fix(r) for r in mapping.resampled])
 
 
-def same_value(a: Any, b: Any) -> bool:
-    """Equal; numbers (not bools) within 1e-9, relative or absolute."""
+def same_value(a: Any, b: Any, tol: float = TOL) -> bool:
+    """Equal; numbers (not bools) within `tol`, relative (or 1e-9 absolute)."""
     if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b)):
-        return math.isclose(a, b, rel_tol=TOL, abs_tol=TOL)
+        return math.isclose(a, b, rel_tol=tol, abs_tol=TOL)
     return type(a) is type(b) and a == b
 
 
@@ -221,9 +236,9 @@ def backtest(old_figures: Mapping[str, Any], new_document: Any, mapping: KeyMap,
         except KeyError:
             problems.append(f"{leaf} -> {new}: not in the new results.json")
             continue
-        if not same_value(value, found):
+        if not same_value(value, found, RESAMPLED_TOL if translator.resampled(leaf) else TOL):
             problems.append(f"{leaf} -> {new}: was {value!r}, now {found!r}")
-    for entry in [*mapping.records, *mapping.leaves, *mapping.dropped]:
+    for entry in [*mapping.records, *mapping.leaves, *mapping.dropped, *mapping.resampled]:
         if not _matches(entry, leaves):
             problems.append(f"{entry}: in the mapping but no old figure has it")
     return problems

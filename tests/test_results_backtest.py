@@ -89,6 +89,19 @@ def test_values_must_be_equal_in_type_too():
         "survey.response.invited -> survey.response.invited.value: was 900, now True"]
 
 
+def test_resampled_figures_may_move_by_monte_carlo_noise_only():
+    new = json.loads(json.dumps(NEW))
+    new["estimation"]["sensitivity"]["nonresponse"]["swing"] = 229.317595 * 1.03   # 3 %: Monte Carlo noise
+    assert backtest(OLD, new, mapping(), CODES) != []                              # not for an exact figure
+    assert backtest(OLD, new, mapping(resampled=["estimation.sensitivity[0].swing"]), CODES) == []
+    new["estimation"]["sensitivity"]["nonresponse"]["swing"] = 229.317595 * 1.10   # 10 %: a changed result
+    assert backtest(OLD, new, mapping(resampled=["estimation.sensitivity[0].swing"]), CODES) == [
+        f"estimation.sensitivity[0].swing -> estimation.sensitivity.nonresponse.swing: was 229.317595, "
+        f"now {229.317595 * 1.10!r}"]
+    assert backtest(OLD, NEW, mapping(resampled=["estimation.gone"]), CODES) == [
+        "estimation.gone: in the mapping but no old figure has it"]
+
+
 def test_old_leaves_and_resolve_keep_keys_with_dots_whole():
     leaves = old_leaves({"a.b": {"x. y": 1, "l": [{"z": None}], "e": {}}})
     assert leaves == {"a.b.x. y": 1, "a.b.l[0].z": None, "a.b.e": {}}

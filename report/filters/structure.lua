@@ -30,6 +30,12 @@ the built-in engine runs it first).
 6. Typst only: a Div with class `key-figures` (the summary's key figures)
    becomes a plain framed block (`#ckm-key-figures[...]` from ckm-report.typ);
    HTML draws the box with CSS (.key-figures in report.css).
+7. Typst only: the ids of the tables that surely take less than 65 % of a page
+   go to the metadata (`whole-tables`), so ckm-report.typ keeps them whole
+   without measuring them; it measures the others. Measuring every table took
+   a third of the PDF's layout time. The estimate errs on the high side: every
+   character as wide as a wide glyph, columns without a width an equal share
+   of 80 % of the text width, every line of a cell as tall as a wrapped one.
 ]]
 
 local is_typst = FORMAT == 'typst'
@@ -165,6 +171,56 @@ local function key_figures_box(div)
   return out
 end
 
+-- Millimetres, for 9 pt table text on the A4 text area of ckm-report.typ.
+local TABLE = { width = 160, char = 1.9, line = 4.6, row_pad = 3.0, caption = 16, area = 242 }
+
+local function estimated_height(tbl)
+  local columns = #tbl.colspecs
+  local function share(i)
+    local width = tbl.colspecs[i][2]
+    if type(width) == 'number' and width > 0 then return width end
+    return 0.8 / columns
+  end
+  local function row_height(row)
+    local lines, column = 1, 1
+    for _, cell in ipairs(row.cells) do
+      local span = cell.col_span or 1
+      local fraction = 0
+      for i = column, math.min(column + span - 1, columns) do fraction = fraction + share(i) end
+      column = column + span
+      local per_line = math.max(1, math.floor(fraction * TABLE.width / TABLE.char))
+      local count = 0
+      for _, block in ipairs(cell.contents) do
+        for piece in (pandoc.utils.stringify(block) .. '\n'):gmatch('(.-)\n') do
+          count = count + math.max(1, math.ceil(#piece / per_line))
+        end
+      end
+      lines = math.max(lines, count)
+    end
+    return lines * TABLE.line + TABLE.row_pad
+  end
+  local height = TABLE.caption
+  for _, row in ipairs(tbl.head.rows) do height = height + row_height(row) end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.head) do height = height + row_height(row) end
+    for _, row in ipairs(body.body) do height = height + row_height(row) end
+  end
+  for _, row in ipairs(tbl.foot.rows) do height = height + row_height(row) end
+  return height
+end
+
+local function whole_tables(blocks)
+  local ids = pandoc.List({})
+  blocks:walk({
+    Table = function(tbl)
+      if tbl.identifier ~= '' and estimated_height(tbl) <= 0.65 * TABLE.area then
+        ids:insert(pandoc.MetaString(tbl.identifier))
+      end
+    end,
+  })
+  return ids
+end
+
 function Pandoc(doc)
   doc.blocks = doc.blocks:walk({ Div = shift_headings })
   if is_typst then
@@ -174,6 +230,7 @@ function Pandoc(doc)
   doc.blocks = resolve_section_refs(doc.blocks)
   if is_typst then
     doc.blocks = typst_headings(doc.blocks)
+    doc.meta['whole-tables'] = whole_tables(doc.blocks)
   end
   return doc
 end
