@@ -25,6 +25,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# Bytecode for the project's own modules, as pip writes it for every other package.
+	$(BIN)/python -m compileall -q src > /dev/null
 	@touch $(STAMP)
 	@echo "Dependencies installed."
 
