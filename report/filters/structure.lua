@@ -137,18 +137,45 @@ local function resolve_section_refs(blocks)
   })
 end
 
-local function typst_unnumbered_heading(h)
-  -- pandoc's writer escapes the title; the label lets links find the heading.
-  local title = pandoc.write(pandoc.Pandoc({ pandoc.Plain(h.content) }), 'typst'):gsub('%s+$', '')
+-- Between the titles written in one go (see typst_titles); never in a title.
+local TITLE_BREAK = 'ckmtitlebreak7f3a'   -- letters only: it is a Lua pattern too
+
+-- The unnumbered headings' titles in document order, as pandoc's Typst writer escapes them:
+-- one writer call for all (a call per heading cost more than the rest of this filter).
+local function typst_titles(blocks)
+  local parts = pandoc.Blocks({})
+  blocks:walk({
+    Header = function(h)
+      if h.classes:includes('unnumbered') then
+        parts:insert(pandoc.Plain(h.content))
+        parts:insert(pandoc.RawBlock('typst', TITLE_BREAK))
+      end
+    end,
+  })
+  local titles = {}
+  if #parts == 0 then return titles end
+  local text = pandoc.write(pandoc.Pandoc(parts), 'typst')
+  for piece in text:gmatch('(.-)' .. TITLE_BREAK) do
+    titles[#titles + 1] = piece:gsub('^%s+', ''):gsub('%s+$', '')
+  end
+  return titles
+end
+
+local function typst_unnumbered_heading(h, title)
+  -- The label lets links find the heading.
   local label = h.identifier ~= '' and ('\n<' .. h.identifier .. '>') or ''
   return pandoc.RawBlock('typst',
     '#heading(level: ' .. h.level .. ', numbering: none)[' .. title .. ']' .. label)
 end
 
 local function typst_headings(blocks)
+  local titles, next_title = typst_titles(blocks), 0
   blocks = blocks:walk({
     Header = function(h)
-      if h.classes:includes('unnumbered') then return typst_unnumbered_heading(h) end
+      if h.classes:includes('unnumbered') then
+        next_title = next_title + 1   -- both walks meet the headings in the same order
+        return typst_unnumbered_heading(h, titles[next_title])
+      end
     end,
   })
   local out = pandoc.Blocks({})
@@ -211,9 +238,14 @@ end
 
 local function whole_tables(blocks)
   local ids = pandoc.List({})
+  local limit = 0.65 * TABLE.area
   blocks:walk({
     Table = function(tbl)
-      if tbl.identifier ~= '' and estimated_height(tbl) <= 0.65 * TABLE.area then
+      local rows = #tbl.head.rows + #tbl.foot.rows
+      for _, body in ipairs(tbl.bodies) do rows = rows + #body.head + #body.body end
+      -- Too many rows for the limit even at one line each: measured by Typst, no need to read the cells.
+      if tbl.identifier ~= '' and TABLE.caption + rows * (TABLE.line + TABLE.row_pad) <= limit
+          and estimated_height(tbl) <= limit then
         ids:insert(pandoc.MetaString(tbl.identifier))
       end
     end,
