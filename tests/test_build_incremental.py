@@ -40,7 +40,21 @@ def test_a_broken_manifest_is_an_empty_one_and_keys_follow_contents(tmp_path):
     assert Manifest.load(tmp_path).steps == {}
     assert key({"a": 1, "b": 2}) == key({"b": 2, "a": 1}) != key({"a": 1, "b": 3})
     assert file_digest(tmp_path / "missing") == "absent"
-    assert code_digest() == code_digest()
+
+
+def test_the_code_digest_follows_the_project_code_and_nothing_else(tmp_path):
+    for name, text in {"analysis/01.ipynb": "{}", "report/filters/f.lua": "x = 1", "_quarto.yml": "a: 1"}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    before = code_digest(tmp_path)
+    assert code_digest(tmp_path) == before                                  # the same files, the same digest
+    (tmp_path / "report" / "__pycache__").mkdir()
+    (tmp_path / "report" / "__pycache__" / "f.cpython-311.pyc").write_bytes(b"\0")
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "2024.yml").write_text("year: 2024", encoding="utf-8")  # keyed per step, not here
+    assert code_digest(tmp_path) == before
+    (tmp_path / "report" / "filters" / "f.lua").write_text("x = 2", encoding="utf-8")
+    assert code_digest(tmp_path) != before
 
 
 # --------------------------------------------------------------------------- the notebook runner
