@@ -4,7 +4,8 @@ Three ways to build the same edition, each a whole process (start-up and imports
 alternated so that all see the same machine load:
 
 - naive: validation, then the three notebooks one after another with papermill (a kernel
-  per notebook, each importing the scientific stack), then HTML and then PDF: what the build
+  per notebook, each importing the scientific stack), then the companion, HTML and PDF one after
+  another: what the build
   did before issue 14. Same validation, assembly and publishing code as the real build.
 - cold: `exploitation-report build` into empty folders: notebooks in workers forked from the
   build process (no kernel, imports once), 01 and 02 side by side, HTML and PDF side by side.
@@ -73,6 +74,21 @@ class OneAfterAnother:
         return future
 
 
+def companion_after_the_report(build_dir, engine, *rest):
+    """The naive step: the companion rendered when asked for, after the notebooks, at normal priority."""
+    from exploitation_report.pipeline import build as build_mod
+    from exploitation_report.render import render
+
+    class Later:
+        def result(self):
+            render(build_dir / build_mod.COMPANION, build_dir / build_mod.RENDERED / build_mod.COMPANION, engine=engine)
+
+        def stop(self):
+            pass
+
+    return Later()
+
+
 def naive_build(year: int, engine: str, out: Path, work: Path) -> None:
     """Run in a process of its own by main() (`--naive`)."""
     import exploitation_report.render.builtin as builtin
@@ -80,7 +96,7 @@ def naive_build(year: int, engine: str, out: Path, work: Path) -> None:
 
     build_mod._run_notebooks = papermill_notebooks
     builtin.ThreadPoolExecutor = OneAfterAnother
-    build_mod.ThreadPoolExecutor = OneAfterAnother   # the companion after the report, not beside it
+    build_mod._companion_step = companion_after_the_report
     build_mod.build(year, engine=engine, output_root=out, build_root=work, force=True)
 
 

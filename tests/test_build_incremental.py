@@ -191,10 +191,10 @@ def manifest_of(work):
 @pytest.mark.e2e
 def test_a_cold_build_runs_every_step_and_records_it(built):
     _, work, result = built
-    assert result.steps == {"inputs": "ran", "01_survey": "ran", "02_estimation": "ran", "03_recommendations": "ran",
-                            "render": "ran", "publish": "ran"}
+    assert result.steps == {"inputs": "ran", "companion": "ran", "01_survey": "ran", "02_estimation": "ran",
+                            "03_recommendations": "ran", "render": "ran", "publish": "ran"}
     steps = manifest_of(work)["steps"]
-    assert set(steps) == {"inputs", "01_survey", "02_estimation", "03_recommendations", "render"}
+    assert set(steps) == {"inputs", "companion", "01_survey", "02_estimation", "03_recommendations", "render"}
     assert "results/survey.json" in steps["01_survey"]["outputs"]
     assert any(name.startswith("figures/") for name in steps["01_survey"]["outputs"])
 
@@ -230,7 +230,7 @@ def test_an_estimation_parameter_reruns_the_estimation_and_what_follows_not_the_
     steps = []
     changed = build_mod.build(2024, ["estimation.bootstrap.seed=7"], engine="builtin", output_root=out,
                               build_root=work, step=steps.append)
-    assert changed.steps == {"inputs": "ran", "01_survey": "cached", "02_estimation": "ran",
+    assert changed.steps == {"inputs": "ran", "companion": "ran", "01_survey": "cached", "02_estimation": "ran",
                              "03_recommendations": "ran", "render": "ran", "publish": "ran"}
     assert "Notebook 01_survey: unchanged, from the build folder" in [s.strip() for s in steps]
     assert (work / "2024" / "notebooks" / "01_survey.ipynb").read_bytes() == survey_before
@@ -253,7 +253,8 @@ def test_force_reruns_every_step_and_gives_the_same_edition(built):
     before = snapshot(out / "2024")
     forced = build_mod.build(2024, engine="builtin", output_root=out, build_root=work, force=True)
     assert {step: how for step, how in forced.steps.items() if step != "publish"} == {
-        "inputs": "ran", "01_survey": "ran", "02_estimation": "ran", "03_recommendations": "ran", "render": "ran"}
+        "inputs": "ran", "companion": "ran", "01_survey": "ran", "02_estimation": "ran", "03_recommendations": "ran",
+        "render": "ran"}
     # Rerun from scratch, the same bytes: the published edition is left as it is.
     assert forced.steps["publish"] == "cached" and snapshot(out / "2024") == before
 

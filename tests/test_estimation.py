@@ -415,3 +415,25 @@ def test_distinct_respondents_give_the_same_bootstrap():
     for form, steps in full.items():
         for step, values in steps.items():
             np.testing.assert_allclose(small[form][step], values, rtol=1e-12)
+
+
+def test_the_bootstrap_equals_the_bootstrap_over_every_respondent():
+    """The reference: every respondent weighted by how often its organisation was drawn, with the
+    organisations and the assumption draws from the two streams spawned from the seed."""
+    df = pd.concat([frame(30)] * 3, ignore_index=True)
+    df["respondent_id"] = [f"R{i:04d}" for i in range(len(df))]
+    df.loc[45:, "organisation_id"] = df.loc[45:, "organisation_id"].astype("string") + "-b"
+    df.loc[df.index % 9 == 0, "organisation_id"] = pd.NA                        # their own cluster
+    df["sector"] = pd.array([i % 4 for i in range(len(df))], dtype="Int64")
+    df.loc[df.index % 5 == 0, "n_other_professionals"] = pd.NA
+    data = est.prepare(df, ALL_BANDS)
+    assumptions = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(600, 700, 900), band_cap=(22, 30, 60))
+    resamples, seed = 150, 11
+    clusters_rng, assumptions_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    draws = assumptions.draw(assumptions_rng, resamples)
+    counts = est.cluster_counts(data.clusters, resamples, clusters_rng)
+    full = est.evaluate(data, draws, assumptions.nonresponse, counts[:, data.cluster].astype(float))
+    got = est.bootstrap(data, assumptions, resamples=resamples, seed=seed)
+    for form, steps in full.items():
+        for step, values in steps.items():
+            assert got[form][step] == pytest.approx(tuple(np.quantile(values, [0.025, 0.975])), rel=1e-12)
