@@ -242,7 +242,8 @@ def test_the_simulation_study_is_a_step_before_the_notebooks_with_the_editions_p
         build_mod.build(2024, ["estimation.nonresponse_factor.central=0.3", "estimation.simulation.replicates=7"],
                         engine="builtin", step=steps.append, output_root=tmp_path / "_output",
                         build_root=tmp_path / "_build")
-    assert steps[-1] == "Running the simulation study"
+    # The study runs right before the notebooks; only the companion (which needs no notebook) starts between.
+    assert steps[-2:] == ["Running the simulation study", "Rendering the technical companion (builtin) beside the notebooks"]
     (settings, folder), = studies
     assert folder == tmp_path / "_build" / "2024" / "simulation"
     assert settings.assumptions.nonresponse == (0.0, 0.3, 1.0) and settings.replicates == 7
