@@ -5,6 +5,7 @@ end, marked e2e)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -139,6 +140,32 @@ def test_workers_run_notebooks_side_by_side_and_report_each_outcome(tmp_path):
     assert outcomes["good"].status == "ok" and (tmp_path / "out" / "good.ipynb").is_file()
     assert outcomes["bad"].status == "crashed" and "exit code 3" in outcomes["bad"].detail
     assert not workers.running
+
+
+def test_a_stopped_worker_ends_with_its_figure_processes(tmp_path):
+    """`Workers.stop` (another notebook failed): the worker and the figure processes it forked end."""
+    import time
+
+    pids = tmp_path / "pids.txt"
+    cell = ("import os, time\nfrom exploitation_report.chapters import present\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n    time.sleep(60)\n    os._exit(0)\n"
+            "present._WRITERS.append((pid, present.Path('fig-slow.png')))\n"
+            f"open({str(pids)!r}, 'w').write(f'{{os.getpid()}} {{pid}}')\n"
+            "time.sleep(60)")
+    workers = Workers()
+    workers.start(Job("slow", notebook(tmp_path / "slow.ipynb", cell), tmp_path / "out" / "slow.ipynb", {}, tmp_path))
+    for _ in range(200):
+        if pids.is_file() and pids.read_text().strip():
+            break
+        time.sleep(0.05)
+    worker, writer = (int(p) for p in pids.read_text().split())
+    started = time.perf_counter()
+    workers.stop()
+    assert time.perf_counter() - started < 10 and not workers.running
+    for pid in (worker, writer):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)   # gone (and reaped: no zombie left behind)
 
 
 def fail_with_two_problems():
