@@ -1,5 +1,7 @@
 """A fast, small check of the simulation study's code (not the study itself)."""
 
+import multiprocessing
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -115,6 +117,7 @@ def test_run_is_deterministic_and_summarises_every_scenario_and_form():
     args = dict(world=sim.World(victims=60), scenarios=sim.SCENARIOS[:2], assumptions=ASSUME, bands=ALL_BANDS,
                 replicates=2, resamples=200, seed=11)
     reps, summary = sim.run(**args)
+    assert "fork" in multiprocessing.get_all_start_methods()   # else processes=2 would run one after another
     reps2, summary2 = sim.run(**args, processes=2)     # replicates in two forked workers: the same rows
     pd.testing.assert_frame_equal(reps, reps2)
     pd.testing.assert_frame_equal(summary, summary2)
