@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from exploitation_report.inputs.codebook import load_codebook
-from exploitation_report.inputs.params import load_params, params_path
-from exploitation_report.paths import BUILD_ROOT
+from exploitation_report.inputs.params import load_params
+from exploitation_report.paths import BUILD_ROOT, params_path
 from exploitation_report.pipeline import simulation_study as study
 
 

@@ -23,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from exploitation_report.inputs.codebook import load_codebook
-from exploitation_report.inputs.params import load_params, params_path
+from exploitation_report.inputs.params import load_params
+from exploitation_report.paths import params_path
 from exploitation_report.stats import estimation as est
 from exploitation_report.stats import simulation as sim
 

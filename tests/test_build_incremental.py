@@ -9,11 +9,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import nbformat
 import pytest
 
 import exploitation_report.pipeline.build as build_mod
+from exploitation_report.paths import PROJECT_ROOT, params_path
 from exploitation_report.pipeline.manifest import Manifest, code_digest, file_digest, key
 from exploitation_report.pipeline.notebooks import Forked, Job, NotebookError, Workers, execute, imported_modules
 from exploitation_report.pipeline.results import lookup
@@ -196,6 +199,48 @@ def test_the_survey_notebook_gets_only_the_overrides_of_what_it_reads():
     assert build_mod.notebook_overrides("02_estimation", ov) == ov
 
 
+def test_the_request_stamp_follows_the_bytes_a_build_starts_from(tmp_path, monkeypatch):
+    params = tmp_path / "params"
+    (params / "variants").mkdir(parents=True)
+    (params / "2024.yml").write_text("year: 2024\n", encoding="utf-8")
+    monkeypatch.setattr(build_mod, "params_path", lambda year: params / f"{year}.yml")
+    monkeypatch.setattr(build_mod, "variants_dir", lambda: params / "variants")
+
+    def stamp(**changes):
+        request = {"code": "c", "year": 2024, "variant": None, "overrides": ["a.b=1"], "engine": "builtin",
+                   "output_root": tmp_path / "_output", **changes}
+        return build_mod.request_stamp(**request)
+
+    before = stamp()
+    assert stamp() == before
+    changed = [stamp(code="d"), stamp(overrides=["a.b=2"]), stamp(engine="quarto"), stamp(variant="low"),
+               stamp(output_root=tmp_path / "elsewhere")]
+    assert before not in changed and len(set(changed)) == len(changed)
+    (params / "2024.yml").write_text("year: 2024  # a comment\n", encoding="utf-8")
+    assert stamp() != before                      # other bytes; whether they mean the same, the full check decides
+    low = stamp(variant="low")
+    (params / "variants" / "low.yml").write_text("overrides: {a.b: 3}\n", encoding="utf-8")
+    assert stamp(variant="low") != low
+
+
+def test_the_published_edition_is_current_only_with_its_stamp_its_reads_and_its_files(tmp_path):
+    read, out = tmp_path / "survey.csv", tmp_path / "_output" / "2024"
+    read.write_text("a\n1\n", encoding="utf-8")
+    out.mkdir(parents=True)
+    (out / "report.html").write_text("<p>", encoding="utf-8")
+    manifest = Manifest(tmp_path / "_build" / "2024")
+    manifest.published = {"stamp": "s1", "reads": {str(read): file_digest(read)},
+                          "files": {"report.html": file_digest(out / "report.html")}, "year": 2024}
+    assert build_mod.unchanged_since_published(manifest, out, "s1") == manifest.published
+    assert build_mod.unchanged_since_published(manifest, out, "s2") is None
+    assert build_mod.unchanged_since_published(Manifest(tmp_path / "empty"), out, "s1") is None
+    read.write_text("a\n2\n", encoding="utf-8")           # an input changed
+    assert build_mod.unchanged_since_published(manifest, out, "s1") is None
+    read.write_text("a\n1\n", encoding="utf-8")
+    (out / "report.html").write_text("<p>edited", encoding="utf-8")   # the published edition changed by hand
+    assert build_mod.unchanged_since_published(manifest, out, "s1") is None
+
+
 # --------------------------------------------------------------------------- whole builds (e2e)
 
 
@@ -238,14 +283,43 @@ def test_a_rebuild_with_nothing_changed_skips_every_step_and_leaves_the_edition_
 
 
 @pytest.mark.e2e
-def test_the_up_to_date_check_imports_no_scientific_library(built):
+def test_the_up_to_date_check_imports_no_scientific_library_and_no_parameter_model(built):
     out, work, _ = built
     code = ("import sys\nfrom exploitation_report.pipeline.build import build\n"
             f"r = build(2024, engine='builtin', output_root={str(out)!r}, build_root={str(work)!r})\n"
             "heavy = sorted(m for m in ('pandas', 'numpy', 'scipy', 'matplotlib', 'papermill', 'nbformat', "
-            "'IPython') if m in sys.modules)\nprint(r.steps, heavy)")
+            "'IPython', 'pydantic', 'yaml') if m in sys.modules)\nprint(r.steps, heavy)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "{'build': 'up to date'} []"
+
+
+@pytest.mark.e2e
+def test_other_bytes_with_the_same_meaning_are_up_to_date_and_then_known_by_their_bytes(built, monkeypatch):
+    out, work, _ = built
+    folder = Path(tempfile.mkdtemp(prefix="stamp-", dir=PROJECT_ROOT / "_build"))  # in the project, as params/ is
+    try:
+        copy = folder / "2024.yml"
+        copy.write_text(params_path(2024).read_text(encoding="utf-8") + "# a comment changes no parameter\n",
+                        encoding="utf-8")
+        monkeypatch.setattr(build_mod, "params_path", lambda year: folder / f"{year}.yml")
+        before, stamp = snapshot(out / "2024"), manifest_of(work)["published"]["stamp"]
+        steps = []
+        assert build_mod.build(2024, engine="builtin", output_root=out, build_root=work,
+                               step=steps.append).steps == {"build": "up to date"}
+        assert "Reading parameters" in steps and snapshot(out / "2024") == before
+        assert manifest_of(work)["published"]["stamp"] not in (stamp, None)   # the new bytes, recorded
+
+        def no_parameters(*args):
+            raise AssertionError("the parameters were read again")
+
+        monkeypatch.setattr(build_mod, "resolve_params", no_parameters)
+        assert build_mod.build(2024, engine="builtin", output_root=out, build_root=work).steps == {
+            "build": "up to date"}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    # Back to the file as shipped: known by its bytes again only after a check by meaning.
+    monkeypatch.undo()
+    assert build_mod.build(2024, engine="builtin", output_root=out, build_root=work).steps == {"build": "up to date"}
 
 
 @pytest.mark.e2e

@@ -10,8 +10,9 @@ from exploitation_report.chapters.compare_text import variant_appendix, variant_
 from exploitation_report.cli import app
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.pipeline.compare import EditionData, compare_editions, param_changes, read_edition
+from exploitation_report.pipeline.editions import edition_id, parse_edition_id
 from exploitation_report.pipeline.results import count, estimate, share
-from exploitation_report.pipeline.variants import edition_id, load_variant, merged_overrides, parse_edition_id
+from exploitation_report.pipeline.variants import load_variant, merged_overrides
 
 MET_ANY = share({"base": 222, "count": 122, "estimate": 0.5495, "ci_low": 0.4838, "ci_high": 0.6136,
                  "ci_method": "wilson"})

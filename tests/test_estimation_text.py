@@ -97,7 +97,8 @@ def test_outcome_splits_the_interval_into_sampling_and_assumptions():
 def test_limitations_and_appendix_read_the_simulation_table(tmp_path):
     # A small study of the 2024 edition, as the build runs it (no study is committed).
     from exploitation_report.inputs.codebook import load_codebook
-    from exploitation_report.inputs.params import load_params, params_path
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.paths import params_path
     from exploitation_report.pipeline import simulation_study
 
     params = load_params(params_path(2024), ["estimation.simulation.replicates=1", "estimation.simulation.resamples=100"])

@@ -8,7 +8,8 @@ import json
 import jsonschema
 import pytest
 
-from exploitation_report.inputs.params import load_params, params_path
+from exploitation_report.inputs.params import load_params
+from exploitation_report.paths import params_path
 from exploitation_report.pipeline import build as build_mod
 from exploitation_report.pipeline import results as results_mod
 from exploitation_report.pipeline.results import KEY, Results, key_problems

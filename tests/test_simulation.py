@@ -164,7 +164,8 @@ def codebook():
 
 
 def settings(codebook, *overrides):
-    from exploitation_report.inputs.params import load_params, params_path
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.paths import params_path
     from exploitation_report.pipeline.simulation_study import StudySettings
 
     return StudySettings.from_edition(load_params(params_path(2024), QUICK + list(overrides)), codebook)

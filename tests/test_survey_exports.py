@@ -491,6 +491,7 @@ def test_registrations_huge_count_is_an_input_error(tmp_path):
 def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, monkeypatch):
     import yaml
 
+    from exploitation_report import paths as paths_mod
     from exploitation_report.inputs import params as params_mod
 
     raw = yaml.safe_load((ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
@@ -513,6 +514,7 @@ def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, mon
     year_2025["inputs"]["survey"] = str(tmp_path / "survey_2025.csv")
     (tmp_path / "params" / "2025.yml").write_text(yaml.safe_dump(year_2025, allow_unicode=True), encoding="utf-8")
     monkeypatch.setattr(params_mod, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(paths_mod, "PARAMS_DIR", tmp_path / "params")
     result = CliRunner().invoke(app, ["validate", "2025"])
     assert result.exit_code == 0, result.output
     out = result.output

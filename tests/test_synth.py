@@ -303,7 +303,8 @@ def test_the_2026_world_is_a_plausible_second_wave_and_the_shipped_2026_files_ar
 
 def test_the_2026_edition_names_its_own_files_years_and_no_published_figures():
     from exploitation_report.inputs.edition import load_inputs
-    from exploitation_report.inputs.params import load_params, params_path
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.paths import params_path
 
     params = load_params(params_path(2026))
     assert params.year == 2026 and params.synthetic and params.inputs.published_figures is None

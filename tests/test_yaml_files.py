@@ -75,3 +75,32 @@ def test_one_format_for_keys_and_columns():
     assert Problem("p.yml", "a number", column="a.b").key == "a.b"   # a column without rows is a key
     table = Problem("t.csv", "a code", row=3, column="sector", found="'9'")
     assert table.key is None and str(table) == "t.csv, row 3, column 'sector': expected a code, found '9'"
+
+
+def _shipped_yaml():
+    from exploitation_report.paths import PROJECT_ROOT
+
+    return sorted(p for folder in ("params", "data", "report", "analysis") for p in (PROJECT_ROOT / folder).rglob("*.yml"))
+
+
+def test_the_fast_loader_reads_every_shipped_file_as_the_pure_python_loader_does():
+    import yaml
+
+    from exploitation_report.inputs import yaml_files
+
+    files = _shipped_yaml()
+    assert len(files) > 10
+    assert yaml_files._FastUniqueKeyLoader is not yaml_files._UniqueKeyLoader, "PyYAML without libyaml"
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=yaml_files._FastUniqueKeyLoader) == yaml.load(  # noqa: S506
+            text, Loader=yaml_files._UniqueKeyLoader), path  # noqa: S506
+
+
+def test_a_syntax_error_keeps_the_message_that_names_the_character(tmp_path):
+    path = tmp_path / "a.yml"
+    path.write_text("name: x\ninner:\n\tsize: 3\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_yaml_mapping(path, "a test file")
+    (problem,) = err.value.problems
+    assert problem.row == 3 and "'\\t'" in problem.found

@@ -6,7 +6,8 @@ import pytest
 
 from exploitation_report.chapters import year_over_year as yoy
 from exploitation_report.chapters.provenance_marks import Marks
-from exploitation_report.inputs.params import load_params, params_path
+from exploitation_report.inputs.params import load_params
+from exploitation_report.paths import params_path
 from exploitation_report.pipeline.previous import change_record
 from exploitation_report.pipeline.results import share
 from exploitation_report.pipeline.results_schema import validate
