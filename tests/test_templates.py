@@ -52,3 +52,24 @@ def test_unknown_names_and_missing_templates_are_errors(folder):
         render("t.md.j2", folder=d)
     with pytest.raises(TemplateProblem, match="no such template"):
         render("missing.md.j2", folder=d)
+
+
+def test_compiled_templates_are_cached_and_follow_their_source(tmp_path, monkeypatch):
+    from exploitation_report.chapters import templates
+
+    monkeypatch.setenv("EXPLOITATION_REPORT_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "t.md.j2").write_text("Eerst {{ word }}.\n", encoding="utf-8")
+    templates.environment.cache_clear()
+    try:
+        assert render("t.md.j2", folder=folder, word="a") == "Eerst a.\n"
+        cached = list((tmp_path / "cache" / "jinja").rglob("*.cache"))
+        assert len(cached) == 1
+        templates.environment.cache_clear()   # a new process: the compiled code comes from the cache
+        assert render("t.md.j2", folder=folder, word="<b>") == "Eerst \\<b\\>.\n"
+        (folder / "t.md.j2").write_text("Nu {{ word }}.\n", encoding="utf-8")
+        templates.environment.cache_clear()
+        assert render("t.md.j2", folder=folder, word="b") == "Nu b.\n"   # a changed source is compiled again
+    finally:
+        templates.environment.cache_clear()
