@@ -11,8 +11,9 @@ import pytest
 from report_text import html_text, pdf_pages
 
 from exploitation_report.chapters.provenance_marks import MARK
+from exploitation_report.inputs.params import load_params
 from exploitation_report.inputs.readers import read_registrations
-from exploitation_report.paths import PROJECT_ROOT
+from exploitation_report.paths import PROJECT_ROOT, params_path
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +91,14 @@ def test_every_real_registration_is_marked_in_every_table_and_no_synthetic_one(e
     years = _registered(doc)
     real = {cell["value"] for y in years.values() for cell in (y["suspected"], *y["by_form"].values())
             if cell["synthetic"] is False and not cell["suppressed"]}
-    assert real == {29}                    # the council letter's 29 (its 3 confirmed victims are hidden)
+    # The registrations file's real suspected counts that are large enough to publish (its real
+    # confirmed count is below the threshold and hidden).
+    reg = read_registrations(PROJECT_ROOT / "data" / "2024" / "registrations_2024.csv")
+    k = load_params(params_path(2024)).suppression.min_count
+    rows = reg[reg["synthetic"].eq(0) & reg["status"].eq("suspected") & reg["count"].ge(k)]
+    assert real == set(rows["count"].astype(int)) and len(real) == 1
+    (value,) = real
+    (year_real,) = rows["year"].astype(int)
     ladder = tables["tbl-ladder"]
     header = ladder["rows"][0]
     for row in ladder["rows"]:
@@ -102,7 +110,7 @@ def test_every_real_registration_is_marked_in_every_table_and_no_synthetic_one(e
         if row[0].endswith("(één jaar)"):
             assert row[1] == _shown(years[int(row[0][:4])]["suspected"]), row
     published = {row[0]: row[-1] for row in tables["tbl-published"]["rows"][1:]}
-    assert published["Vermoedelijke slachtoffers geregistreerd door het ZVHG in 2022"] == f"29{MARK}"
+    assert published[f"Vermoedelijke slachtoffers geregistreerd door het ZVHG in {year_real}"] == f"{value}{MARK}"
     # The mark stands only on a real figure, and every table with a mark explains it once in its note.
     marked = {tid for tid, t in tables.items() if any(MARK in c for row in t["rows"] for c in row)}
     assert marked == {"tbl-ladder", "tbl-darknumber", "tbl-published"}
@@ -113,10 +121,12 @@ def test_every_real_registration_is_marked_in_every_table_and_no_synthetic_one(e
         assert note.count(NOTE) == 1 and "zijn synthetisch: verzonnen of berekend op synthetische gegevens" in note
     assert not any(NOTE in t["note"] for tid, t in tables.items() if tid not in marked)
     pdf = " ".join(pdf_pages(out / "report.pdf")).replace("\xad", "-")   # the PDF sets a hyphen as U+00AD
-    assert pdf.count(f"29{MARK}") >= 4 and pdf.count(NOTE) == 3
+    # Each marked table shows it, and the summary's key figures: one note per marked table.
+    assert pdf.count(f"{value}{MARK}") >= len(marked) + 1 and pdf.count(NOTE) == len(marked)
     # The summary's key figures mark it too, and its caveat on synthetic data names the exception.
     html = html_text(out / "report.html")
-    assert f"(ZVHG): 29{MARK} vermoedelijke slachtoffers in 2022 en 34 in 2023." in html
+    other = years[year_real + 1]["suspected"]["value"]
+    assert f"(ZVHG): {value}{MARK} vermoedelijke slachtoffers in {year_real} en {other} in {year_real + 1}." in html
     assert f"behalve de registratiecijfers met {MARK}: die zijn echt gepubliceerd." in html
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from exploitation_report.chapters import dutch
 from exploitation_report.paths import REPORT_DIR
 from exploitation_report.pipeline.build import build
 
@@ -94,10 +93,6 @@ def test_recommendation_texts_follow_the_style_guide():
                       if re.match(r"\s*(title|rationale|label|addressee):", line))
     assert problems(running_text(prose)) == []
     assert "'" not in prose.replace("\\'", ""), "typographic quotes (‘…’) in recommendations.yml (stijlgids 10)"
-
-
-def test_small_counts_are_words_by_the_house_rule():
-    assert [dutch.number_word(n) for n in (1, 5, 12, 13)] == ["één", "vijf", "twaalf", "13"]
 
 
 # ----------------------------------------------------------------------------- the built editions

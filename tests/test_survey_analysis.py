@@ -86,7 +86,8 @@ def test_the_v0_to_v1_map_names_every_old_survey_key(recorded):
 ])
 def test_the_response_paragraph_words_those_screened_out(screened, expected):
     share = {"estimate": 0.25, "count": 222, "base": 900, "ci_low": 0.22, "ci_high": 0.28, "suppressed": False}
-    text = render("survey/methode_vragenlijst.md.j2", place="Groningen", period="2022–2024", fields=["zorg"],
+    text = render("survey/methode_vragenlijst.md.j2", place="Groningen", period="2022–2024", period_length="twee jaar",
+                  fields=["zorg"],
                   questions=30, invited=900, population=1200, source="schatting",
                   flow={"returned": 230, "screened_out": screened, "analysed": 222}, threshold=5, rate=share,
                   coverage=share)

@@ -73,3 +73,8 @@ def test_compiled_templates_are_cached_and_follow_their_source(tmp_path, monkeyp
         assert render("t.md.j2", folder=folder, word="b") == "Nu b.\n"   # a changed source is compiled again
     finally:
         templates.environment.cache_clear()
+
+
+def test_share_words_names_a_hidden_share_in_the_words_the_template_gives(folder):
+    path = folder("t.md.j2", "{{ a|share_words }}; {{ b|share_words }}; {{ b|share_words(hidden='een deel') }}")
+    assert render("t.md.j2", folder=path, a=SHARE, b=HIDDEN) == "ruim de helft; een (niet te publiceren) deel; een deel"
