@@ -17,7 +17,8 @@ resident memory of the build process and everything it started (sampled every 50
 psutil), comes from one more run of each kind after the timed rounds. Prints medians, ranges
 and ratios. The simulation
 study comes from its cache in all three (a warm-up build fills it). Nothing in the project is
-written; this is a benchmark, not a test (tests hold no timings).
+written but the package's bytecode (compileall, as an install makes it); this is a benchmark,
+not a test (tests hold no timings).
 
     .venv/bin/python scripts/benchmark_build.py                 # 2024, 3 rounds
     .venv/bin/python scripts/benchmark_build.py --repeats 5 --year 2026
@@ -78,7 +79,8 @@ class OneAfterAnother:
 
 
 def companion_after_the_report(build_dir, engine, *rest):
-    """The naive step: the companion rendered when asked for, after the notebooks, at normal priority."""
+    """The naive step: the companion rendered when asked for (after the notebooks, before the report),
+    at normal priority."""
     from exploitation_report.pipeline import build as build_mod
     from exploitation_report.render import render
 

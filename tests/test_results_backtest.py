@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from results_backtest import KeyMap, Record, Translator, backtest, load_mapping, old_leaves, resolve
+from results_backtest import RESAMPLED_TOL, KeyMap, Record, Translator, backtest, load_mapping, old_leaves, resolve
 
 from exploitation_report.inputs.codebook import load_codebook
 
@@ -90,14 +90,15 @@ def test_values_must_be_equal_in_type_too():
 
 
 def test_resampled_figures_may_move_by_monte_carlo_noise_only():
-    new = json.loads(json.dumps(NEW))
-    new["estimation"]["sensitivity"]["nonresponse"]["swing"] = 229.317595 * 1.03   # 3 %: Monte Carlo noise
-    assert backtest(OLD, new, mapping(), CODES) != []                              # not for an exact figure
+    new, swing = json.loads(json.dumps(NEW)), OLD["estimation.sensitivity"][0]["swing"]
+    noise, changed = swing * (1 + RESAMPLED_TOL / 2), swing * (1 + 2 * RESAMPLED_TOL)
+    new["estimation"]["sensitivity"]["nonresponse"]["swing"] = noise    # within the tolerance: Monte Carlo noise
+    assert backtest(OLD, new, mapping(), CODES) != []                  # not for an exact figure
     assert backtest(OLD, new, mapping(resampled=["estimation.sensitivity[0].swing"]), CODES) == []
-    new["estimation"]["sensitivity"]["nonresponse"]["swing"] = 229.317595 * 1.10   # 10 %: a changed result
+    new["estimation"]["sensitivity"]["nonresponse"]["swing"] = changed  # beyond it: a changed result
     assert backtest(OLD, new, mapping(resampled=["estimation.sensitivity[0].swing"]), CODES) == [
-        f"estimation.sensitivity[0].swing -> estimation.sensitivity.nonresponse.swing: was 229.317595, "
-        f"now {229.317595 * 1.10!r}"]
+        f"estimation.sensitivity[0].swing -> estimation.sensitivity.nonresponse.swing: was {swing!r}, "
+        f"now {changed!r}"]
     assert backtest(OLD, NEW, mapping(resampled=["estimation.gone"]), CODES) == [
         "estimation.gone: in the mapping but no old figure has it"]
 

@@ -55,9 +55,12 @@ def test_unknown_names_and_missing_templates_are_errors(folder):
 
 
 def test_compiled_templates_are_cached_and_follow_their_source(tmp_path, monkeypatch):
-    from exploitation_report.chapters import templates
+    import jinja2
 
-    monkeypatch.setenv("EXPLOITATION_REPORT_CACHE", str(tmp_path / "cache"))
+    from exploitation_report.chapters import templates
+    from exploitation_report.paths import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     folder = tmp_path / "templates"
     folder.mkdir()
     (folder / "t.md.j2").write_text("Eerst {{ word }}.\n", encoding="utf-8")
@@ -67,7 +70,9 @@ def test_compiled_templates_are_cached_and_follow_their_source(tmp_path, monkeyp
         cached = list((tmp_path / "cache" / "jinja").rglob("*.cache"))
         assert len(cached) == 1
         templates.environment.cache_clear()   # a new process: the compiled code comes from the cache
-        assert render("t.md.j2", folder=folder, word="<b>") == "Eerst \\<b\\>.\n"
+        with monkeypatch.context() as patch:
+            patch.setattr(jinja2.Environment, "compile", lambda *a, **k: pytest.fail("compiled again"))
+            assert render("t.md.j2", folder=folder, word="<b>") == "Eerst \\<b\\>.\n"
         (folder / "t.md.j2").write_text("Nu {{ word }}.\n", encoding="utf-8")
         templates.environment.cache_clear()
         assert render("t.md.j2", folder=folder, word="b") == "Nu b.\n"   # a changed source is compiled again
