@@ -242,8 +242,21 @@ def test_the_simulation_study_is_a_step_before_the_notebooks_with_the_editions_p
         build_mod.build(2024, ["estimation.nonresponse_factor.central=0.3", "estimation.simulation.replicates=7"],
                         engine="builtin", step=steps.append, output_root=tmp_path / "_output",
                         build_root=tmp_path / "_build")
-    # The study runs right before the notebooks; only the companion (which needs no notebook) starts between.
-    assert steps[-2:] == ["Running the simulation study", "Rendering the technical companion (builtin) beside the notebooks"]
+    # The study runs right before the notebooks, after the companion's render (which needs no notebook)
+    # started: the last step, with the companion before it (and the rest of the imports, when there are any).
+    assert steps[-1] == "Running the simulation study"
+    assert "Rendering the technical companion (builtin) in the background" in steps[-3:-1]
     (settings, folder), = studies
     assert folder == tmp_path / "_build" / "2024" / "simulation"
     assert settings.assumptions.nonresponse == (0.0, 0.3, 1.0) and settings.replicates == 7
+
+
+def test_validation_reads_every_input_without_the_analysis_stack():
+    # Validation runs beside the import of the analysis code (`_inputs_step`): were it to import
+    # scipy too, it would be the longer of the two and every cold build would wait for it.
+    code = ("import sys\nfrom exploitation_report.pipeline.build import load_inputs, resolve_params\n"
+            "inputs = load_inputs(resolve_params(2024, {})[1])\n"
+            "assert inputs.linked_registrations is not None, 'the 2024 edition names linked registrations'\n"
+            "print(sorted(m for m in ('scipy', 'statsmodels', 'matplotlib', 'papermill') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"

@@ -193,6 +193,54 @@ def test_the_imports_a_notebook_makes_are_found_for_preloading():
                                        "exploitation_report.stats.sensitivity"]
 
 
+def test_the_preload_imports_a_project_module_after_what_it_imports_in_small_steps():
+    # In a fresh process: what is imported already needs no step.
+    name = "exploitation_report.stats.mse.analysis"
+    code = ("import json\nfrom exploitation_report.pipeline.notebooks import _own_dependencies_first\n"
+            f"print(json.dumps(_own_dependencies_first([{name!r}])))")
+    order = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    assert order[-1] == name and len(order) == len(set(order))
+    # Each of the project's modules after the modules it imports; scipy a step of its own.
+    assert order.index("exploitation_report.stats.mse.models") < order.index("exploitation_report.stats.mse.intervals")
+    assert order.index("exploitation_report.inputs.capture_histories") < order.index(
+        "exploitation_report.stats.mse.models")
+    assert any(m.startswith("scipy") for m in order)
+
+
+def test_what_needs_valid_inputs_starts_between_two_imports_once_validation_is_done(tmp_path, monkeypatch):
+    from exploitation_report.pipeline import notebooks
+
+    events = []
+
+    class Done:   # a validation that is over at once
+        def __init__(self, fn, *args):
+            events.append("forked")
+
+        def done(self):
+            return True
+
+        def result(self):
+            events.append("validated")
+
+        def stop(self):
+            pass
+
+    def preload(paths, between=None):
+        for module in ("a", "b", "c"):
+            events.append(f"import {module}")
+            between()
+
+    monkeypatch.setattr(notebooks, "Forked", Done)
+    monkeypatch.setattr(notebooks, "missing_modules", lambda paths: ["a"])
+    monkeypatch.setattr(notebooks, "preload", preload)
+    monkeypatch.setattr(build_mod, "_valid_inputs", lambda *args: "inputs")
+    params = build_mod.resolve_params(2024, {})[1]
+    build_mod._inputs_step(params, {}, "code", {}, tmp_path / "o", tmp_path, Manifest(tmp_path), events.append, {},
+                           lambda inputs: events.append(f"then {inputs}"))
+    assert events == ["forked", "Validating inputs, loading the analysis code meanwhile", "import a", "validated",
+                      "then inputs", "Loading the rest of the analysis code", "import b", "import c"]
+
+
 def test_the_survey_notebook_gets_only_the_overrides_of_what_it_reads():
     ov = {"estimation.bootstrap.seed": 7, "suppression.min_count": 10}
     assert build_mod.notebook_overrides("01_survey", ov) == {"suppression.min_count": 10}
