@@ -3,10 +3,10 @@
 Three ways to build the same edition, each a whole process (start-up and imports included),
 alternated so that all see the same machine load:
 
-- naive: validation (nothing imported beside it), then the three notebooks one after another
-  with papermill (a kernel per notebook, each importing the scientific stack), then the
-  companion, HTML and PDF one after another: what the build did before issue 14. Same
-  validation, assembly and publishing code as the real build.
+- naive: validation, then the three notebooks one after another with papermill (a kernel per
+  notebook, each importing the scientific stack), then the companion, HTML and PDF one after
+  another: what the build did before issue 14. Same validation (with the build's imports beside
+  it, which the simulation study's step needs), assembly and publishing code as the real build.
 - cold: `exploitation-report build` into empty folders: notebooks in workers forked from the
   build process (no kernel, imports once), 01 and 02 side by side, HTML and PDF side by side.
 - no-op: the same command again with nothing changed (only hashes are checked).
@@ -97,10 +97,6 @@ def naive_build(year: int, engine: str, out: Path, work: Path) -> None:
     """Run in a process of its own by main() (`--naive`)."""
     import exploitation_report.render.builtin as builtin
     from exploitation_report.pipeline import build as build_mod
-    from exploitation_report.pipeline import notebooks
-
-    # The kernels import what they need: nothing is imported beside the validation.
-    notebooks.preload = lambda paths, between=None: []
     build_mod._run_notebooks = papermill_notebooks
     builtin.ThreadPoolExecutor = OneAfterAnother
     build_mod._companion_step = companion_after_the_report

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -207,38 +208,87 @@ def test_the_preload_imports_a_project_module_after_what_it_imports_in_small_ste
     assert any(m.startswith("scipy") for m in order)
 
 
-def test_what_needs_valid_inputs_starts_between_two_imports_once_validation_is_done(tmp_path, monkeypatch):
+def test_the_preload_order_of_the_notebooks_holds_their_imports_and_only_real_modules():
+    # In a fresh process; prose in a docstring ("from the ...") is no import.
+    code = ("import importlib.util, json, sys\nfrom exploitation_report.paths import ANALYSIS_DIR\n"
+            "from exploitation_report.pipeline.notebooks import _own_dependencies_first, code_cells, imported_modules\n"
+            "wanted = imported_modules(s for p in sorted(ANALYSIS_DIR.glob('*.ipynb')) for s in code_cells(p))\n"
+            "order = _own_dependencies_first(wanted)\n"
+            "print(json.dumps([sorted(set(wanted) - set(order) - set(sys.modules)), "
+            "[m for m in order if importlib.util.find_spec(m.split('.')[0]) is None]]))")
+    missing, unknown = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                                 check=True).stdout)
+    assert missing == [] and unknown == []
+
+
+def _inputs_step_with(tmp_path, monkeypatch, done_after: int, fails: bool = False) -> list[str]:
+    """The inputs step's events with a validation that is over after ``done_after`` polls (and
+    then raises, when ``fails``, with the events so far as its notes), beside a preload of three
+    modules."""
     from exploitation_report.pipeline import notebooks
 
-    events = []
+    events, polls = [], [0]
 
-    class Done:   # a validation that is over at once
+    class Validation:
         def __init__(self, fn, *args):
             events.append("forked")
 
         def done(self):
-            return True
+            polls[0] += 1
+            return polls[0] > done_after
 
         def result(self):
             events.append("validated")
+            if fails:
+                raise ValueError(events)
 
         def stop(self):
-            pass
+            events.append("stopped")
 
     def preload(paths, between=None):
         for module in ("a", "b", "c"):
             events.append(f"import {module}")
             between()
 
-    monkeypatch.setattr(notebooks, "Forked", Done)
+    monkeypatch.setattr(notebooks, "Forked", Validation)
     monkeypatch.setattr(notebooks, "missing_modules", lambda paths: ["a"])
     monkeypatch.setattr(notebooks, "preload", preload)
     monkeypatch.setattr(build_mod, "_valid_inputs", lambda *args: "inputs")
     params = build_mod.resolve_params(2024, {})[1]
     build_mod._inputs_step(params, {}, "code", {}, tmp_path / "o", tmp_path, Manifest(tmp_path), events.append, {},
                            lambda inputs: events.append(f"then {inputs}"))
-    assert events == ["forked", "Validating inputs, loading the analysis code meanwhile", "import a", "validated",
-                      "then inputs", "Loading the rest of the analysis code", "import b", "import c"]
+    return events
+
+
+def test_what_needs_valid_inputs_starts_between_two_imports_once_validation_is_done(tmp_path, monkeypatch):
+    assert _inputs_step_with(tmp_path, monkeypatch, done_after=0) == [
+        "forked", "Validating inputs, loading the analysis code meanwhile", "import a", "validated", "then inputs",
+        "Loading the rest of the analysis code", "import b", "import c", "stopped"]
+
+
+def test_a_validation_longer_than_the_imports_is_awaited_after_them(tmp_path, monkeypatch):
+    assert _inputs_step_with(tmp_path, monkeypatch, done_after=99) == [
+        "forked", "Validating inputs, loading the analysis code meanwhile", "import a", "import b", "import c",
+        "validated", "then inputs", "stopped"]
+
+
+def test_a_failed_validation_stops_the_imports_and_nothing_needing_valid_inputs_starts(tmp_path, monkeypatch):
+    with pytest.raises(ValueError) as failed:
+        _inputs_step_with(tmp_path, monkeypatch, done_after=1, fails=True)
+    events = failed.value.args[0]
+    assert events == ["forked", "Validating inputs, loading the analysis code meanwhile", "import a", "import b",
+                      "validated", "stopped"]
+
+
+def test_forked_is_done_when_its_process_died_without_an_answer():
+    forked = Forked(os._exit, 3)
+    for _ in range(500):
+        if forked.done():
+            break
+        time.sleep(0.01)
+    assert forked.done()
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        forked.result()
 
 
 def test_the_survey_notebook_gets_only_the_overrides_of_what_it_reads():

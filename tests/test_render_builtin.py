@@ -232,3 +232,20 @@ def test_long_quarto_table_flows_over_pages(tmp_path):
     # cover, then the table over several pages with its last row printed
     assert len(text) >= 4
     assert "rij 199" in text[-1]
+
+
+def test_pandoc_gets_its_runtime_option_only_when_it_accepts_it(tmp_path, monkeypatch):
+    import exploitation_report.render.builtin as builtin
+
+    seen = tmp_path / "ghcrts.txt"
+    for name, refuses in (("strict", True), ("tunable", False)):
+        # A stand-in pandoc: records the GHCRTS it was given; "strict" stops on it, as a pandoc
+        # built without full runtime options does.
+        fake = tmp_path / name
+        fake.write_text("#!/bin/sh\n"
+                        + ('[ -n "$GHCRTS" ] && { echo "RTS options are disabled" >&2; exit 1; }\n' if refuses else "")
+                        + f'printf "%s" "$GHCRTS" > {seen}\n', encoding="utf-8")
+        fake.chmod(0o755)
+        monkeypatch.setattr(builtin, "pandoc_path", lambda fake=fake: str(fake))
+        builtin._run_pandoc(["--version"], cwd=tmp_path)
+        assert seen.read_text(encoding="utf-8") == ("" if refuses else builtin.PANDOC_RTS)
