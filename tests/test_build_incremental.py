@@ -280,6 +280,39 @@ def test_a_failed_validation_stops_the_imports_and_nothing_needing_valid_inputs_
                       "validated", "stopped"]
 
 
+def test_the_render_engine_warnings_are_shown_and_shown_again_when_the_render_is_cached(tmp_path, monkeypatch):
+    import exploitation_report.render as render_mod
+
+    build_dir = tmp_path / "2024"
+    (build_dir / "report.qmd").parent.mkdir(parents=True)
+    (build_dir / "report.qmd").write_text("# Rapport\n", encoding="utf-8")
+    calls = []
+
+    def render(build_dir, out_dir, engine):
+        calls.append(engine)
+        for name in ("report.html", "report.pdf"):
+            (out_dir / name).write_text(name, encoding="utf-8")
+        return render_mod.RenderResult("builtin", {}, {"typst": "0.14.2"},
+                                       ["Typst (report.typ): document did not converge within five attempts"])
+
+    monkeypatch.setattr(render_mod, "render", render)
+    manifest = Manifest.load(build_dir)
+    for run in ("ran", "cached"):
+        steps, done = [], {}
+        record = build_mod._render_step(build_dir, "builtin", "code", manifest, steps.append, done)
+        assert done == {"render": run} and record["versions"] == {"typst": "0.14.2"}
+        assert steps[1:] == ["  Warning: Typst (report.typ): document did not converge within five attempts"]
+    assert calls == ["builtin"]
+
+
+def test_the_companion_render_reports_its_warnings_and_its_time(tmp_path):
+    process = subprocess.Popen([sys.executable, "-c", "print('Typst (report.typ): a warning'); print('1.5')"],
+                               stdout=subprocess.PIPE, text=True)
+    finished = []
+    build_mod._Companion(process, tmp_path / "log", lambda *args: finished.append(args), lambda label: None).result()
+    assert finished == [("1.5", pytest.approx(0, abs=5), ["Typst (report.typ): a warning"])]
+
+
 def test_forked_is_done_when_its_process_died_without_an_answer():
     forked = Forked(os._exit, 3)
     for _ in range(500):

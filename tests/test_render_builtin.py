@@ -110,19 +110,20 @@ class _Collector(HTMLParser):
 def rendered(tmp_path_factory):
     root = tmp_path_factory.mktemp("edition")
     build = build_edition(root / "_build" / "2024")
-    files = render_builtin(build, root / "_output" / "2024")
-    return build, files
+    files, warnings = render_builtin(build, root / "_output" / "2024")
+    return build, files, warnings
 
 
 def test_outputs_exist(rendered):
-    _, files = rendered
+    _, files, warnings = rendered
+    assert warnings == []    # e.g. a layout that did not converge would be listed here
     assert set(files) == {"html", "pdf"}
     assert files["html"].name == "report.html" and files["pdf"].name == "report.pdf"
     assert files["pdf"].read_bytes().startswith(b"%PDF")
 
 
 def test_html_is_self_contained_dutch_and_numbered(rendered):
-    _, files = rendered
+    _, files, _ = rendered
     html = files["html"].read_text(encoding="utf-8")
     parser = _Collector()
     parser.feed(html)
@@ -163,7 +164,7 @@ def test_html_is_self_contained_dutch_and_numbered(rendered):
 
 
 def test_pdf_text(rendered):
-    _, files = rendered
+    _, files, _ = rendered
     reader = PdfReader(io.BytesIO(files["pdf"].read_bytes()))
     # Typst joins supplement and number with a no-break space: compare on plain spaces.
     pages = [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
@@ -182,7 +183,7 @@ def test_pdf_text(rendered):
 
 
 def test_typst_source_uses_shared_look_and_alt_text(rendered):
-    build, _ = rendered
+    build, _, _ = rendered
     typ = (build / "report.typ").read_text(encoding="utf-8")
     assert '#import "report/typst/ckm-report.typ": ckm-report' in typ
     assert "#show: doc => ckm-report(" in typ and "synthetic: true" in typ
@@ -192,8 +193,8 @@ def test_typst_source_uses_shared_look_and_alt_text(rendered):
 
 
 def test_html_is_deterministic(rendered, tmp_path):
-    build, files = rendered
-    again = render_builtin(build, tmp_path / "again")
+    build, files, _ = rendered
+    again, _ = render_builtin(build, tmp_path / "again")
     assert again["html"].read_bytes() == files["html"].read_bytes()
     assert again["pdf"].read_bytes() == files["pdf"].read_bytes()
 
@@ -208,9 +209,18 @@ def test_unknown_reference_fails_and_keeps_previous_output(tmp_path):
     assert (out / "report.html").read_text(encoding="utf-8") == "previous edition"
 
 
-def test_long_quarto_table_flows_over_pages(tmp_path):
-    """Quarto gives cross-referenced tables the figure kind "quarto-float-tbl"; the shared
-    look must let such a table break over pages as it does for pandoc's tables."""
+# Rows of the tables in `test_long_tables_flow_over_pages_and_say_continued`, one per chapter:
+# long ones (45 rows and more) break over pages, short ones (up to 20) stay whole.
+_TABLE_ROWS = (5, 60, 8, 45, 3, 90, 12, 55, 70, 4, 50, 20)
+
+
+def test_long_tables_flow_over_pages_and_say_continued(tmp_path):
+    """A long table breaks between rows, and on every page it continues on its repeated header
+    starts with "<Tabel n> (vervolg)", naming that table; a short one stays whole, without the
+    line. Quarto gives cross-referenced tables the figure kind "quarto-float-tbl", pandoc the
+    built-in one: the shared look treats both alike. With a dozen tables, a table of contents
+    and page totals the layout converges (no Typst warnings): a document-wide state of the
+    table being laid out did not, and left continued pages without the line."""
     import shutil
 
     import typst
@@ -218,20 +228,37 @@ def test_long_quarto_table_flows_over_pages(tmp_path):
     from exploitation_report.paths import REPORT_DIR
 
     shutil.copytree(REPORT_DIR / "typst", tmp_path / "report" / "typst")
-    rows = ", ".join(f"[rij {i}], [{i}]" for i in range(200))
+
+    def table(name: str, rows: int, kind: str = "table", supplement: str = "Tabel") -> str:
+        cells = ", ".join(f"[{name} {i}], [{i}]" for i in range(rows))
+        return (f"#figure(table(columns: 2, table.header([Naam], [Waarde]), {cells}),\n"
+                f"  caption: figure.caption(position: top, [Tabel {name}]), kind: {kind}, supplement: [{supplement}])\n\n")
+
+    chapters = "".join(f"= Hoofdstuk {k}\n\n{'tekst ' * 80}\n\n" + table(f"t{k}", rows)
+                       for k, rows in enumerate(_TABLE_ROWS))
     source = tmp_path / "report.typ"
     source.write_text(
         '#import "report/typst/ckm-report.typ": ckm-report\n'
-        "#show: doc => ckm-report(title: [Titel], toc: false, doc)\n"
-        f"#figure([#table(columns: 2, {rows})], caption: figure.caption(position: top, [Lang]),\n"
-        '  kind: "quarto-float-tbl", supplement: "Tabel")\n',
+        "#show: doc => ckm-report(title: [Titel], toc: true, doc)\n"
+        + chapters + table("quarto", 150, '"quarto-float-tbl"', "Lijst"),
         encoding="utf-8")
-    pdf = tmp_path / "report.pdf"
-    typst.compile(str(source), output=str(pdf), root=str(tmp_path), ignore_system_fonts=True)
-    text = [page.extract_text() for page in PdfReader(pdf).pages]
-    # cover, then the table over several pages with its last row printed
-    assert len(text) >= 4
-    assert "rij 199" in text[-1]
+    pdf, warnings = typst.compile_with_warnings(str(source), root=str(tmp_path), ignore_system_fonts=True)
+    assert [w.message for w in warnings] == []
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(tmp_path / "report.pdf").pages]
+
+    def pages_of(name: str) -> list[str]:
+        return [text for text in pages if re.search(rf"\b{name} \d+ \d+\b", text)]
+
+    tables = [(f"t{k}", f"Tabel {k + 1}", rows) for k, rows in enumerate(_TABLE_ROWS)] + [("quarto", "Lijst 1", 150)]
+    for name, label, rows in tables:
+        first, *rest = pages_of(name)
+        assert f"{label} (vervolg)" not in first
+        if rows >= 45:
+            assert rest and f"{name} {rows - 1} {rows - 1}" in rest[-1], name   # over pages, to its last row
+            assert all(f"{label} (vervolg)" in text for text in rest), (name, rest)
+        else:
+            assert not rest, name
 
 
 def test_pandoc_gets_its_runtime_option_only_when_it_accepts_it(tmp_path, monkeypatch):
