@@ -120,13 +120,15 @@ _TOC_ENTRY = re.compile(r"(\S.*?)\s*(?:\.\s?){2,}\s*(\d+)")
 
 @dataclass
 class PageLayout:
-    """Where a PDF page puts ink: text runs as (left, right, baseline) and images as
-    (left, right, bottom, top), in points from the page's lower left corner."""
+    """Where a PDF page puts ink: text runs as (left, right, baseline), and graphics as
+    (left, right, bottom, top), in points from the page's lower left corner. A graphic is a
+    raster image, or what one outermost q ... Q block of the page draws with paths: a
+    figure (Typst writes an SVG figure as one such block), a table rule, a box."""
 
     width: float
     height: float
     text: list[tuple[float, float, float, str]] = field(default_factory=list)
-    images: list[tuple[float, float, float, float]] = field(default_factory=list)
+    graphics: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 def _multiply(a, b):
@@ -154,9 +156,10 @@ def _cid_widths(font) -> tuple[dict[int, float], float]:
 
 
 def pdf_layout(path) -> list[PageLayout]:
-    """Text runs with their extent and images with their box, page by page.
+    """Text runs with their extent and graphics with their box, page by page.
 
-    Follows the operators a Typst PDF uses (q/Q, cm, BT/ET, Tf, Tm, TJ/Tj, Do) and
+    Follows the operators a Typst PDF uses (q/Q, cm, BT/ET, Tf, Tm, TJ/Tj, Do, and the
+    path operators m, l, c, v, y, re) and
     measures each run with its font's glyph widths, so a word that runs into the
     margin shows up with its real right edge.
     """
@@ -168,11 +171,21 @@ def pdf_layout(path) -> list[PageLayout]:
         fonts = {name: _cid_widths(ref.get_object()) for name, ref in (resources.get("/Font") or {}).items()
                  if ref.get_object().get("/Subtype") == "/Type0"}
         ctm, stack, tm, font, size = [1, 0, 0, 1, 0, 0], [], [1, 0, 0, 1, 0, 0], None, 0.0
+        points: list[tuple[float, float]] = []   # path points of the outermost q ... Q block under way
         for operands, op in ContentStream(page.get_contents(), reader).operations:
             if op == b"q":  # the text font and size are part of the graphics state too
                 stack.append((ctm, font, size))
             elif op == b"Q":
                 ctm, font, size = stack.pop()
+                if not stack and points:
+                    xs, ys = [x for x, _ in points], [y for _, y in points]
+                    layout.graphics.append((min(xs), max(xs), min(ys), max(ys)))
+                    points = []
+            elif op in (b"m", b"l", b"c", b"v", b"y", b"re"):
+                values = [float(v) for v in operands]
+                corners = ([(values[0], values[1]), (values[0] + values[2], values[1] + values[3])] if op == b"re"
+                           else list(zip(values[::2], values[1::2])))
+                points += [tuple(_multiply([1, 0, 0, 1, x, y], ctm)[4:]) for x, y in corners]
             elif op == b"cm":
                 ctm = _multiply([float(v) for v in operands], ctm)
             elif op == b"BT":
@@ -201,6 +214,6 @@ def pdf_layout(path) -> list[PageLayout]:
             elif op == b"Do":
                 box = [_multiply([1, 0, 0, 1, cx, cy], ctm)[4:] for cx in (0, 1) for cy in (0, 1)]
                 xs, ys = [p[0] for p in box], [p[1] for p in box]
-                layout.images.append((min(xs), max(xs), min(ys), max(ys)))
+                layout.graphics.append((min(xs), max(xs), min(ys), max(ys)))
         pages.append(layout)
     return pages

@@ -1,6 +1,8 @@
 """One figure theme: every figure is drawn at the PDF's text width, so its lettering
 prints at the size it is set in, and nothing is set below the theme's smallest size."""
 
+from xml.etree import ElementTree
+
 import matplotlib.pyplot as plt
 import pytest
 from matplotlib.text import Text
@@ -9,7 +11,6 @@ from test_survey_figures import rec
 
 from exploitation_report.chapters import estimation_figures, survey_figures
 from exploitation_report.chapters.present import (
-    FIGURE_DPI,
     FIGURE_MAX_HEIGHT,
     FIGURE_WIDTH,
     PALETTE,
@@ -50,9 +51,8 @@ def test_lettering_is_at_least_the_smallest_size_at_print_size(name, tmp_path, m
     # neither engine scales it down (a 1:1 image keeps its point sizes).
     monkeypatch.setattr("exploitation_report.chapters.present.emit", lambda *a, **k: None)
     path = emit_figure("aard", fig, id=f"fig-{name}", caption="c", alt="a", figures_dir=tmp_path)
-    from PIL import Image
-
-    width_in, height_in = (pixels / FIGURE_DPI for pixels in Image.open(path).size)
+    svg = ElementTree.parse(path).getroot()     # sized in points, 72 to the inch
+    width_in, height_in = (float(svg.get(side).removesuffix("pt")) / 72 for side in ("width", "height"))
     assert width_in <= FIGURE_WIDTH + 0.02, width_in
     assert height_in <= FIGURE_MAX_HEIGHT + 0.02, height_in
     plt.close("all")
