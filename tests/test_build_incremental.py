@@ -134,6 +134,16 @@ def test_the_papermill_entry_point_names_the_in_process_engine():
     assert getattr(importlib.import_module(module), name) is InProcessEngine
 
 
+def test_the_notebook_validator_is_compiled_before_the_workers_fork(monkeypatch):
+    """papermill validates every notebook it reads and writes; a worker inherits the compiled
+    validator instead of compiling nbformat's schema again."""
+    import nbformat.validator
+
+    monkeypatch.setattr(nbformat.validator, "validators", {})
+    Workers()
+    assert [key[1:] for key in nbformat.validator.validators] == [(4, nbformat.v4.nbformat_minor, False)]
+
+
 def test_workers_run_notebooks_side_by_side_and_report_each_outcome(tmp_path):
     good = notebook(tmp_path / "good.ipynb", REPORT_CELL)
     bad = notebook(tmp_path / "bad.ipynb", "import os\nos._exit(3)")
