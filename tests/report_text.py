@@ -121,9 +121,12 @@ _TOC_ENTRY = re.compile(r"(\S.*?)\s*(?:\.\s?){2,}\s*(\d+)")
 @dataclass
 class PageLayout:
     """Where a PDF page puts ink: text runs as (left, right, baseline), and graphics as
-    (left, right, bottom, top), in points from the page's lower left corner. A graphic is a
-    raster image, or what one outermost q ... Q block of the page draws with paths: a
-    figure (Typst writes an SVG figure as one such block), a table rule, a box."""
+    (left, right, bottom, top), in points from the page's lower left corner.
+
+    A graphic is an XObject drawn with ``Do`` (a raster image, or an SVG figure as Typst 0.13
+    writes it, a form), everything one outermost q ... Q block without text paints with
+    paths (an SVG figure as Typst 0.14 and later write it), or else one painted path (a
+    table rule, a box)."""
 
     width: float
     height: float
@@ -155,13 +158,43 @@ def _cid_widths(font) -> tuple[dict[int, float], float]:
     return widths, float(descendant.get("/DW", 1000))
 
 
+# The path-painting operators (stroke, fill, both); `n` ends a path without painting it.
+_PAINT = {b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
+
+
+def _apply(matrix, x, y) -> tuple[float, float]:
+    """The point (x, y) under the PDF matrix [a b c d e f]."""
+    moved = _multiply([1, 0, 0, 1, x, y], matrix)
+    return moved[4], moved[5]
+
+
+def _box(points) -> tuple[float, float, float, float]:
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+@dataclass
+class _Block:
+    """The paths an outermost q ... Q block painted, and whether it wrote text."""
+
+    paths: list[tuple[float, float, float, float]] = field(default_factory=list)
+    text: bool = False
+
+    def graphics(self) -> list[tuple[float, float, float, float]]:
+        """One graphic for a block of paths only (a drawing), else one per path: a block that
+        also writes text may hold a whole page (Typst 0.13 puts the page body in one)."""
+        if self.text or not self.paths:
+            return list(self.paths)
+        return [_box([(x, y) for x0, x1, y0, y1 in self.paths for x in (x0, x1) for y in (y0, y1)])]
+
+
 def pdf_layout(path) -> list[PageLayout]:
     """Text runs with their extent and graphics with their box, page by page.
 
-    Follows the operators a Typst PDF uses (q/Q, cm, BT/ET, Tf, Tm, TJ/Tj, Do, and the
-    path operators m, l, c, v, y, re) and
-    measures each run with its font's glyph widths, so a word that runs into the
-    margin shows up with its real right edge.
+    Follows the operators a Typst PDF uses (q/Q, cm, BT/ET, Tf, Tm, TJ/Tj, Do, the path
+    operators m, l, c, v, y, re and the painting ones) and measures each run with its
+    font's glyph widths, so a word that runs into the margin shows up with its real right
+    edge.
     """
     reader = PdfReader(path)
     pages = []
@@ -170,26 +203,35 @@ def pdf_layout(path) -> list[PageLayout]:
         resources = page.get("/Resources") or {}
         fonts = {name: _cid_widths(ref.get_object()) for name, ref in (resources.get("/Font") or {}).items()
                  if ref.get_object().get("/Subtype") == "/Type0"}
+        xobjects = {name: ref.get_object() for name, ref in (resources.get("/XObject") or {}).items()}
         ctm, stack, tm, font, size = [1, 0, 0, 1, 0, 0], [], [1, 0, 0, 1, 0, 0], None, 0.0
-        points: list[tuple[float, float]] = []   # path points of the outermost q ... Q block under way
+        path: list[tuple[float, float]] = []   # the points of the path being built
+        block = _Block()                       # what the outermost q ... Q block under way painted
         for operands, op in ContentStream(page.get_contents(), reader).operations:
             if op == b"q":  # the text font and size are part of the graphics state too
                 stack.append((ctm, font, size))
             elif op == b"Q":
                 ctm, font, size = stack.pop()
-                if not stack and points:
-                    xs, ys = [x for x, _ in points], [y for _, y in points]
-                    layout.graphics.append((min(xs), max(xs), min(ys), max(ys)))
-                    points = []
+                if not stack:
+                    layout.graphics += block.graphics()
+                    block = _Block()
             elif op in (b"m", b"l", b"c", b"v", b"y", b"re"):
                 values = [float(v) for v in operands]
-                corners = ([(values[0], values[1]), (values[0] + values[2], values[1] + values[3])] if op == b"re"
-                           else list(zip(values[::2], values[1::2])))
-                points += [tuple(_multiply([1, 0, 0, 1, x, y], ctm)[4:]) for x, y in corners]
+                x, y = values[:2]
+                corners = ([(x, y), (x + values[2], y), (x, y + values[3]), (x + values[2], y + values[3])]
+                           if op == b"re" else list(zip(values[::2], values[1::2])))
+                path += [_apply(ctm, cx, cy) for cx, cy in corners]
+            elif op in _PAINT:
+                if path:
+                    (block.paths if stack else layout.graphics).append(_box(path))
+                path = []
+            elif op == b"n":  # a clipping path, not painted
+                path = []
             elif op == b"cm":
                 ctm = _multiply([float(v) for v in operands], ctm)
             elif op == b"BT":
                 tm = [1, 0, 0, 1, 0, 0]
+                block.text = True
             elif op == b"Tm":
                 tm = [float(v) for v in operands]
             elif op == b"Tf":
@@ -212,8 +254,13 @@ def pdf_layout(path) -> list[PageLayout]:
                 x0, y = matrix[4], matrix[5]
                 layout.text.append((x0, x0 + advance * matrix[0], y, f"{len(chars)} glyphs"))
             elif op == b"Do":
-                box = [_multiply([1, 0, 0, 1, cx, cy], ctm)[4:] for cx in (0, 1) for cy in (0, 1)]
-                xs, ys = [p[0] for p in box], [p[1] for p in box]
-                layout.graphics.append((min(xs), max(xs), min(ys), max(ys)))
+                xobject = xobjects.get(operands[0])
+                if xobject is not None and xobject.get("/Subtype") == "/Form":   # its box, in its own space
+                    x0, y0, x1, y1 = (float(v) for v in xobject["/BBox"])
+                    matrix = _multiply([float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])], ctm)
+                else:                                                               # an image fills the unit square
+                    x0, y0, x1, y1, matrix = 0, 0, 1, 1, ctm
+                layout.graphics.append(_box([_apply(matrix, x, y) for x in (x0, x1) for y in (y0, y1)]))
+        layout.graphics += block.graphics()   # a page whose last block was left open
         pages.append(layout)
     return pages

@@ -5,6 +5,7 @@ end, marked e2e)."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -140,8 +141,20 @@ def test_the_notebook_validator_is_compiled_before_the_workers_fork(monkeypatch)
     import nbformat.validator
 
     monkeypatch.setattr(nbformat.validator, "validators", {})
-    Workers()
+    workers = Workers()
+    assert nbformat.validator.validators == {}       # nothing to run, nothing compiled (all notebooks cached)
+    monkeypatch.setattr(multiprocessing.get_context("fork"), "Process", lambda **kwargs: _NoProcess())
+    workers.start(Job("x", Path("x.ipynb"), Path("out.ipynb")))
     assert [key[1:] for key in nbformat.validator.validators] == [(4, nbformat.v4.nbformat_minor, False)]
+    for receive in workers.running:
+        receive.close()
+
+
+class _NoProcess:
+    """Stands in for a worker process that is never started."""
+
+    def start(self):
+        pass
 
 
 def test_workers_run_notebooks_side_by_side_and_report_each_outcome(tmp_path):
@@ -410,6 +423,9 @@ def test_a_cold_build_runs_every_step_and_records_it(built):
     assert set(steps) == {"inputs", "companion", "01_survey", "02_estimation", "03_recommendations", "render"}
     assert "results/survey.json" in steps["01_survey"]["outputs"]
     assert any(name.startswith("figures/") for name in steps["01_survey"]["outputs"])
+    # Typst laid out the report and the companion without a warning (say, a layout that did not
+    # converge); the companion's process reported that on its output, before its time.
+    assert steps["render"]["warnings"] == [] and steps["companion"]["warnings"] == []
 
 
 @pytest.mark.e2e

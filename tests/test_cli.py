@@ -107,6 +107,24 @@ def test_render_failure_gives_the_reason_first_and_keeps_the_tools_detail(monkey
     assert "unknown variable: foo" in result.output and "at line 12" in result.output
 
 
+def test_progress_notes_and_errors_are_printed_as_literal_text(monkeypatch):
+    """A warning or error may quote a tool or an input ("[#it.body]", "[/tmp/a]"): never Rich markup."""
+    from exploitation_report.pipeline import build as build_mod
+    from exploitation_report.render import RenderError
+
+    def build(*args, step, **kwargs):
+        step("Rendering HTML and PDF (builtin)")
+        step("  Warning: Typst (report.typ): x [/tmp/a] y [#it.body]")
+        raise RenderError("typst failed on [bold]report.typ[/bold]\nerror: [/x] in [red]")
+
+    monkeypatch.setattr(build_mod, "build", build)
+    result = runner.invoke(app, ["build", "2024", "--engine", "builtin"])
+    assert result.exit_code == 1, result.output
+    assert "Warning: Typst (report.typ): x [/tmp/a] y [#it.body]" in result.output
+    assert "Error: typst failed on [bold]report.typ[/bold]" in result.output
+    assert "error: [/x] in [red]" in result.output
+
+
 def test_synth_for_2024_writes_the_shipped_files_byte_for_byte(tmp_path):
     from exploitation_report.paths import PROJECT_ROOT
 

@@ -33,6 +33,11 @@ def test_html_embeds_the_pdf_serif_and_downloads_nothing():
     assert "@import" not in CSS and "url(http" not in CSS
 
 
+def test_html_figures_take_the_column_width():
+    # SVG figures come at their drawn size (16 cm, about 600 px); the PNGs before filled the column.
+    assert re.search(r"^figure img \{ width: 100%; \}$", CSS, re.M)
+
+
 def test_html_tables_scroll_in_their_own_box_and_jumps_clear_the_banner():
     narrow = re.search(r"@media screen and \(max-width: [\d.]+em\) \{(.*?)\n\}", CSS, re.S).group(1)
     assert re.search(r"table \{[^}]*display: block;[^}]*overflow-x: auto;", narrow)
