@@ -211,8 +211,8 @@ def test_unknown_reference_fails_and_keeps_previous_output(tmp_path):
 
 
 # Rows of the tables in `test_long_tables_flow_over_pages_and_say_continued`, one per chapter:
-# long ones (50 rows and more: more than a page) break over pages, short ones (up to 20) stay whole. The first is
-# long, as is the Quarto-kind table after them: both are number 1 of their kind.
+# long ones (50 rows and more: more than a page) break over pages, short ones (up to 20) stay
+# whole. The first is long, as is the Quarto-kind table after them: both are number 1 of their kind.
 _TABLE_ROWS = (60, 5, 8, 65, 3, 90, 12, 55, 70, 4, 50, 20)
 
 
