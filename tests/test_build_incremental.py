@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -334,6 +335,41 @@ def test_the_companion_render_reports_its_warnings_and_its_time(tmp_path):
     finished = []
     build_mod._Companion(process, tmp_path / "log", lambda *args: finished.append(args), lambda label: None).result()
     assert finished == [("1.5", pytest.approx(0, abs=5), ["Typst (report.typ): a warning"])]
+
+
+_NICE_FAMILY = """
+import os, subprocess, sys, threading, time
+os.nice(19)
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+print(child.pid, flush=True)
+time.sleep(30)
+"""
+
+
+def _priorities(pid: int) -> list[int]:
+    return [os.getpriority(os.PRIO_PROCESS, int(tid)) for tid in os.listdir(f"/proc/{pid}/task")]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_waiting_for_the_companion_gives_it_back_the_build_priority_with_its_threads_and_children():
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    lowest = min(own + 19, 19)
+    process = subprocess.Popen([sys.executable, "-c", _NICE_FAMILY], stdout=subprocess.PIPE, text=True)
+    child = int(process.stdout.readline())
+    try:
+        assert len(_priorities(process.pid)) >= 2 and set(_priorities(process.pid)) == {lowest}
+        build_mod._restore_priority(process.pid)
+        after = set(_priorities(process.pid)) | set(_priorities(child))
+    finally:
+        os.kill(child, signal.SIGKILL)
+        process.kill()
+        process.communicate()
+    build_mod._restore_priority(process.pid)   # a process that ended: nothing to do, nothing raised
+    if after == {lowest}:
+        # An unprivileged user may not raise a priority (RLIMIT_NICE): nothing changed, nothing failed.
+        pytest.skip("raising a priority is not permitted here")
+    assert after == {own}
 
 
 def test_forked_is_done_when_its_process_died_without_an_answer():
