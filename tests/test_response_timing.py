@@ -94,3 +94,15 @@ def test_nonresponse_ranges_above_one_are_allowed():
     assert a.nonresponse == (0.0, 1.2, 2.0)
     # Sirken at f = 2 for 2 of 4 professionals: q = 2 / (2 + 2 * 2) = 1/3, weight 3 per report (m = 1).
     assert est.population_total(np.array([1.0, 0.0]), np.array([1.0, 1.0]), 2.0, 2, 4) == pytest.approx(3.0)
+
+
+def test_times_with_offsets_that_change_between_rows_are_read_as_utc():
+    # Winter time before the change, summer time after it, Z and a row without an offset (read as UTC).
+    times = pd.Series(["2024-03-20T09:00:00+01:00", "2024-04-02T09:00:00+02:00", "2024-04-03T07:00:00Z",
+                       "2024-04-04T07:00:00", pd.NA], dtype="string")
+    parsed = rt.response_times(times)
+    assert list(parsed[:4].dt.strftime("%Y-%m-%d %H:%M")) == ["2024-03-20 08:00", "2024-04-02 07:00",
+                                                                "2024-04-03 07:00", "2024-04-04 07:00"]
+    assert parsed.isna().tolist() == [False] * 4 + [True]
+    plain = rt.response_times(pd.Series(["2026-02-03T10:00", "2026-02-20"], dtype="string"))
+    assert list(plain.dt.strftime("%d %H")) == ["03 10", "20 00"]   # without offsets: as written

@@ -522,3 +522,126 @@ def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, mon
     assert "questions added: contact_ok" in out and "questions removed: sector_other" in out
     assert "training_wanted: code 3 label changed ('Weet ik niet' -> 'Weet niet')" in out
     assert "remarks: question changed" in out
+
+
+# ------------------------------------------------------------------ more of the same kinds
+
+
+@pytest.mark.parametrize("hint", ['"sep=;"', "SEP=;", "sep=;" + ";" * 75, '"sep=;";;;', "Sep=;\ufeff"[:-1]])
+def test_separator_hint_in_the_forms_spreadsheets_write_it(hint, cells, cb, typed, tmp_path):
+    # Quoted by a program, in capitals, padded to the table's width when a spreadsheet saved it again.
+    path = tmp_path / "hint.csv"
+    path.write_text(hint + "\r\n" + cells.to_csv(index=False, sep=";", lineterminator="\r\n"), encoding="utf-8")
+    _same(read_survey(path, cb), typed)
+
+
+def test_a_file_that_ends_inside_a_quoted_field_is_refused(cells, cb, tmp_path):
+    # Cut off in the middle of a quoted remark: read leniently, the last line would look complete.
+    cells["remarks"] = cells["remarks"].astype(object)
+    text = cells.to_csv(index=False, lineterminator="\n")
+    lines = text.splitlines()
+    last = lines[-1].split(",")
+    last[list(cells.columns).index("remarks")] = '"opmerking die afgebroken'
+    path = tmp_path / "cut.csv"
+    path.write_text("\n".join(lines[:-1] + [",".join(last)]) + "\n", encoding="utf-8")
+    (p,) = _problems(path, cb)
+    assert p.row == len(lines) and "never closed" in p.found and p.row_word == "line"
+
+
+@pytest.mark.parametrize("value", ["#N/B", "#WAARDE!", "#DEEL/0!", "#NV", "#VALEUR!", "#ERROR!", "Err:502"])
+def test_error_values_of_other_spreadsheets_and_languages_are_named(value, cells, cb, tmp_path):
+    cells.loc[0, "organisation_id"] = value   # never an organisation of its own for the cluster bootstrap
+    path = tmp_path / "errors.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert (p.rows, p.column) == ((2,), "organisation_id") and f"the Excel error value {value}" in p.found
+
+
+def test_an_error_value_in_an_answer_routing_depends_on_gives_one_problem(cells, cb, tmp_path):
+    # Six respondents who met victims of criminal exploitation: their follow-up answers are not reported as well.
+    rows = list(cells.index[cells["met_criminal"].eq("1")][:6])
+    cells.loc[rows, "met_criminal"] = "#N/A"
+    path = tmp_path / "lookup.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.column == "met_criminal" and p.rows == tuple(r + 2 for r in rows)
+
+
+def test_a_formula_whose_result_is_empty_text_is_a_blank_cell(cells, cb, typed, tmp_path):
+    import re
+    import zipfile
+
+    import openpyxl
+
+    row = int(cells.index[cells["n_sexual"].eq("")][0]) + 2
+    cells.loc[row - 2, "n_sexual"] = "999"   # a placeholder, replaced by the formula below
+    source = tmp_path / "plain.xlsx"
+    _workbook(cells, cb, source)
+    ref = f"{openpyxl.utils.get_column_letter(list(cells.columns).index('n_sexual') + 1)}{row}"
+    path = tmp_path / "formula.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":   # as Excel saves IF(...,"") where the condition fails
+                data, n = re.subn(rf'<c r="{ref}"[^>]*>.*?</c>'.encode(),
+                                  f'<c r="{ref}" t="str"><f>IF(J{row}=1,1,"")</f><v></v></c>'.encode(), data)
+                assert n == 1
+            zout.writestr(item, data)
+    _same(read_survey(path, cb), typed)
+
+
+def test_thousands_grouped_with_a_point_are_never_read_as_small_codes(cells, cb, tmp_path):
+    cells.loc[20, "n_criminal"] = "2.000"   # two thousand in a Dutch spreadsheet, or 2 from another program
+    path = tmp_path / "dutch.csv"
+    path.write_text(cells.to_csv(index=False, sep=";"), encoding="utf-8")
+    (p,) = _problems(path, cb)
+    assert (p.row, p.column) == (22, "n_criminal") and "'2.000'" in p.found and "thousands" in p.found
+
+
+@pytest.mark.parametrize(("ticked", "unticked"), [("TRUE", "FALSE"), ("Y", "N"), ("Ja", "Nee"), ("1", "2")])
+def test_a_pair_of_option_values_gets_the_declaration_that_reads_it(ticked, unticked, cells, cb, typed, tmp_path):
+    multi = _multi(cb)
+    cells[multi] = cells[multi].replace({"1": ticked, "0": unticked})
+    path = tmp_path / "pair.csv"
+    cells.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert len(problems) == len(cb.groups)
+    assert all(f"multi: {{ticked: '{ticked}', unticked: '{unticked}'}}" in p.found for p in problems)
+    declared = ExportMapping(multi=MultiConvention(ticked=ticked, unticked=unticked))
+    _same(read_survey(path, cb, ReadOptions(mapping=declared)), typed)
+
+
+def test_a_declared_blank_convention_names_the_cells_it_does_not_cover(cells, cb, tmp_path):
+    multi = _multi(cb)
+    cells[multi] = cells[multi].replace({"1": "Y", "0": ""})
+    signal = next(m for m in multi if m.startswith("signal_") and cells[m].eq("").any())
+    row = int(cells.index[cells[signal].eq("")][0])
+    cells.loc[row, signal] = "1"   # never read as blank, never a missing answer without a word
+    path = tmp_path / "y-blank.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb, ReadOptions(mapping=ExportMapping(multi=MultiConvention(ticked="Y", unticked=""))))
+    assert p.rows == (row + 2,) and "'1'" in p.found and "'Y' (ticked) or an empty cell" in p.expected
+
+
+def test_answer_labels_in_decomposed_unicode_are_the_codebook_labels(cells, cb, typed, tmp_path):
+    import unicodedata
+
+    codes = cb.variables["function"].codes   # 'Leidinggevende of coördinator'
+    cells["function"] = cells["function"].map(lambda v: unicodedata.normalize("NFD", codes[int(v)]) if v else v)
+    assert any(unicodedata.normalize("NFD", label) != label for label in codes.values())
+    path = tmp_path / "nfd.csv"
+    cells.to_csv(path, index=False)
+    _same(read_survey(path, cb), typed)
+
+
+def test_response_dates_with_offsets_that_change_between_rows_are_valid(cells, cb, tmp_path):
+    cells["response_date"] = ["2024-03-20T09:00:00+01:00" if i < 100 else "2024-04-02T09:00:00+02:00"
+                              for i in range(len(cells))]
+    cells.loc[5, "response_date"] = "2024-04-03T07:00:00Z"
+    path = tmp_path / "dst.csv"
+    cells.to_csv(path, index=False)
+    assert read_survey(path, cb)["response_date"].notna().all()
+    cells.loc[7, "response_date"] = "20-03-2024"   # not ISO 8601: still refused, with its row
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.column == "response_date" and p.rows == (9,)
