@@ -60,3 +60,18 @@ def typed(cb):
 def cells() -> pd.DataFrame:
     """The shipped export as text cells, to change and write to tmp_path."""
     return pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture()
+def params_2024_copy(tmp_path) -> dict:
+    """params/2024.yml written to tmp_path/params/2024.yml with its input paths made absolute (so
+    that it reads the shipped data from there); returns its content."""
+    import yaml
+
+    (tmp_path / "params").mkdir()
+    params = yaml.safe_load((ROOT / "params" / "2024.yml").read_text(encoding="utf-8"))
+    for key, value in params["inputs"].items():
+        if value is not None:
+            params["inputs"][key] = str(ROOT / value)
+    (tmp_path / "params" / "2024.yml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    return params

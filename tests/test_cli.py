@@ -132,3 +132,37 @@ def test_synth_for_2024_writes_the_shipped_files_byte_for_byte(tmp_path):
     assert result.exit_code == 0, result.output
     for path in tmp_path.iterdir():
         assert path.read_bytes() == (PROJECT_ROOT / "data" / "2024" / path.name).read_bytes(), path.name
+
+
+def test_validate_reports_an_impossible_date_on_the_command_line_without_a_traceback():
+    result = runner.invoke(app, ["validate", "2024", "-p", "publication.date=2024-02-30"])
+    assert result.exit_code == 2, result.output   # an uncaught ValueError would exit with 1
+    assert ("command line, key 'publication.date': expected a date that exists (YYYY-MM-DD), found "
+            "-p publication.date=2024-02-30") in " ".join(result.output.split())
+
+
+def test_validate_refuses_an_infinite_cap_and_names_the_command_line():
+    result = runner.invoke(app, ["validate", "2024", "-p", "estimation.open_band_cap=.inf"])
+    assert result.exit_code == 2
+    assert "command line, key 'estimation.open_band_cap.low': expected a finite number" in \
+        " ".join(result.output.split())
+
+
+def test_a_broken_earlier_parameter_file_is_a_warning_not_a_traceback(tmp_path, monkeypatch, params_2024_copy):
+    from exploitation_report import paths as paths_mod
+    from exploitation_report.inputs import params as params_mod
+
+    root = paths_mod.PROJECT_ROOT
+    # The earlier edition's file with a tab before a key: not valid YAML.
+    broken = (root / "params" / "2024.yml").read_text(encoding="utf-8").replace("year: 2024", "year: 2023", 1)
+    broken = broken.replace("\n  invited:", "\n\t  invited:", 1)
+    (tmp_path / "params" / "2023.yml").write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index("\t  invited: 900") + 1
+    monkeypatch.setattr(params_mod, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(paths_mod, "PARAMS_DIR", tmp_path / "params")
+    result = runner.invoke(app, ["validate", "2024"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "Valid." in out
+    assert (f"Warning: codebook changes not listed: the previous edition's parameters cannot be read: "
+            f"{tmp_path / 'params' / '2023.yml'}, line {line}: expected valid YAML") in out

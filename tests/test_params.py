@@ -176,3 +176,88 @@ def test_an_override_cannot_change_the_year(override):
     (problem,) = err.value.problems
     assert problem.column == "year" and "no override of 'year'" in problem.expected
     assert "2024.yml" in problem.expected and "year=" in problem.found
+
+
+def test_a_date_that_does_not_exist_is_an_input_error_naming_file_line_and_key(tmp_path):
+    lines = SHIPPED.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines, 1) if line.lstrip().startswith("date:"))
+    lines[row - 1] = "  date: 2024-02-30\n"
+    path = tmp_path / "2024.yml"
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_params(path)
+    assert str(err.value) == (f"{path}, line {row}, key 'publication.date': expected a date that exists "
+                              "(YYYY-MM-DD), found 2024-02-30 (day is out of range for month)")
+
+
+def test_a_date_that_does_not_exist_on_the_command_line_names_the_override():
+    with pytest.raises(InputError) as err:
+        parse_override("publication.date=2024-02-30")
+    (problem,) = err.value.problems
+    assert (problem.file, problem.key) == ("command line", "publication.date")
+    assert str(problem) == ("command line, key 'publication.date': expected a date that exists (YYYY-MM-DD), "
+                            "found -p publication.date=2024-02-30 (day is out of range for month)")
+
+
+@pytest.mark.parametrize("override", [
+    "estimation.open_band_cap=.inf", "estimation.open_others_cap.high=.inf",
+    "population.first_line_professionals_range.high=.inf", "estimation.nonresponse_factor.low=.nan",
+    "estimation.per_victim_correction.high=.inf", "estimation.bootstrap.level=.nan",
+])
+def test_numbers_that_are_not_finite_are_refused(override):
+    key = override.partition("=")[0]
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [override])
+    assert err.value.problems
+    for problem in err.value.problems:
+        assert problem.file == "command line" and (problem.key == key or problem.key.startswith(key + "."))
+        assert "finite number" in problem.expected
+
+
+def test_a_number_that_is_not_finite_in_the_file_names_the_file_and_key(tmp_path):
+    data = raw()
+    data["estimation"]["open_others_cap"] = {"low": 2, "central": 5, "high": float("inf")}
+    path = write(tmp_path, data)
+    with pytest.raises(InputError) as err:
+        load_params(path)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.key) == (str(path), "estimation.open_others_cap.high")
+    assert str(problem) == f"{path}, key 'estimation.open_others_cap.high': expected a finite number, found inf"
+
+
+@pytest.mark.parametrize("key", ["estimation.bootstrap.resamples", "estimation.mse.resamples",
+                                 "estimation.simulation.resamples", "estimation.simulation.replicates"])
+def test_repetitions_have_an_upper_bound(key):
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [f"{key}=99999999999999999999999"])
+    (problem,) = err.value.problems
+    assert (problem.file, problem.key) == ("command line", key)
+    assert "less than or equal to 100000" in problem.expected
+    assert load_params(SHIPPED, [f"{key}=100000"]) is not None   # the bound itself is allowed
+
+
+def test_a_misspelt_override_names_the_command_line_not_the_file():
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["estimation.nonresponse_factor.centrl=0.3"])
+    (problem,) = err.value.problems
+    assert str(problem) == ("command line, key 'estimation.nonresponse_factor.centrl': expected only known keys "
+                            "(this one is unknown), found 0.3")
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["estimation.nonresponse_factr.central=1"])   # a section the file does not have
+    assert err.value.problems[0].file == "command line"
+
+
+def test_a_section_made_wrong_by_an_override_names_the_file_and_the_override():
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["estimation.nonresponse_factor.central=5"])
+    (problem,) = err.value.problems
+    assert problem.file == f"{SHIPPED} with -p estimation.nonresponse_factor.central"
+    assert problem.key == "estimation.nonresponse_factor"
+
+
+def test_a_value_the_override_reaches_below_names_the_command_line():
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["suppression.min_count.low=3"])
+    (problem,) = err.value.problems
+    assert (problem.file, problem.key) == ("command line", "suppression.min_count")
+    assert str(SHIPPED) in problem.found

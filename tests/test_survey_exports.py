@@ -488,7 +488,7 @@ def test_registrations_huge_count_is_an_input_error(tmp_path):
 # ------------------------------------------------------------------ per-year codebook
 
 
-def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, monkeypatch):
+def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, monkeypatch, params_2024_copy):
     import yaml
 
     from exploitation_report import paths as paths_mod
@@ -502,12 +502,7 @@ def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, mon
     del raw["variables"]["sector_other"]
     (tmp_path / "codebook_2025.yml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False),
                                                 encoding="utf-8")
-    (tmp_path / "params").mkdir()
-    year_2024 = yaml.safe_load((ROOT / "params" / "2024.yml").read_text(encoding="utf-8"))
-    for key, value in year_2024["inputs"].items():
-        if value is not None:
-            year_2024["inputs"][key] = str(ROOT / value)
-    (tmp_path / "params" / "2024.yml").write_text(yaml.safe_dump(year_2024, allow_unicode=True), encoding="utf-8")
+    year_2024 = params_2024_copy
     year_2025 = dict(year_2024, year=2025, inputs=dict(year_2024["inputs"], codebook=str(tmp_path / "codebook_2025.yml")))
     cells = pd.read_csv(SURVEY, dtype=str, keep_default_na=False).drop(columns=["sector_other"])
     cells.to_csv(tmp_path / "survey_2025.csv", index=False)
@@ -645,3 +640,48 @@ def test_response_dates_with_offsets_that_change_between_rows_are_valid(cells, c
     cells.to_csv(path, index=False)
     (p,) = _problems(path, cb)
     assert p.column == "response_date" and p.rows == (9,)
+
+
+@pytest.mark.parametrize("token", ["NA", ".", "#NULL!"])
+def test_unanswered_questions_written_as_a_word_give_one_error_or_are_declared(token, cells, cb, typed, tmp_path):
+    # R's write.csv writes NA, SAS a point, SPSS saving to Excel #NULL!: one error, not one per column and routing.
+    coded = [n for n, v in cb.variables.items() if v.coded]
+    cells[coded] = cells[coded].replace("", token)
+    path = tmp_path / "r.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert f"(missing: '{token}')" in p.expected and f"{token!r} in " in p.found
+    _same(read_survey(path, cb, ReadOptions(mapping=ExportMapping(missing=token))), typed)
+
+
+@pytest.mark.parametrize("where", [0, 120])
+def test_the_header_repeated_below_is_named_once(where, cells, cb, tmp_path):
+    lines = cells.to_csv(index=False, lineterminator="\n").splitlines()
+    lines.insert(where + 1, lines[0])   # two exports joined, or the header copied twice
+    path = tmp_path / "joined.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (p,) = _problems(path, cb)
+    assert p.rows == (where + 2,) and "the header again" in p.found
+
+
+@pytest.mark.parametrize(("suffix", "what"), [(".xlsx", "Excel workbook"), (".sav", "SPSS data file")])
+def test_a_workbook_or_spss_file_named_csv_says_what_it_is(suffix, what, cells, cb, tmp_path):
+    source = tmp_path / f"export{suffix}"
+    if suffix == ".xlsx":
+        _workbook(cells, cb, source)
+    else:
+        import pyreadstat
+
+        pyreadstat.write_sav(pd.read_csv(SURVEY).iloc[:, :5], str(source))
+    path = tmp_path / "export.csv"
+    path.write_bytes(source.read_bytes())
+    (p,) = _problems(path, cb)
+    assert what in p.found and p.expected == "a CSV file (text)"
+
+
+def test_an_error_value_typed_in_lower_case_is_still_one(cells, cb, tmp_path):
+    cells.loc[0, "met_criminal"] = "#n/a"
+    path = tmp_path / "lower.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.column == "met_criminal" and "Excel error value #n/a" in p.found

@@ -104,3 +104,17 @@ def test_a_syntax_error_keeps_the_message_that_names_the_character(tmp_path):
         read_yaml_mapping(path, "a test file")
     (problem,) = err.value.problems
     assert problem.row == 3 and "'\\t'" in problem.found
+
+
+def test_a_date_that_does_not_exist_names_its_line_and_key(tmp_path):
+    # PyYAML raises a bare ValueError for it, which used to end in a traceback.
+    path = tmp_path / "a.yml"
+    text = "name: x\nevents:\n  - {when: 2024-01-31}\n  - {when: 2024-02-30}\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_yaml_mapping(path, "a test file")
+    (problem,) = err.value.problems
+    assert (problem.file, problem.row, problem.key) == (str(path), 4, "events.1.when")
+    assert str(problem) == (f"{path}, line 4, key 'events.1.when': expected a date that exists (YYYY-MM-DD), "
+                            "found 2024-02-30 (day is out of range for month)")
+    assert path.read_text(encoding="utf-8") == text   # the input is left as it was
