@@ -127,6 +127,25 @@ def test_sav_labels_disagreeing_with_codebook(cb, tmp_path):
     assert "Misschien" in _find(problems, "met_sexual").found
 
 
+def test_sav_option_labels_in_other_words_are_read_and_other_labels_count_once_per_item_group(cb, typed, tmp_path):
+    # Qualtrics' SPSS export labels every option 'Not Selected' / 'Selected': the codebook's 0 and 1.
+    pyreadstat = pytest.importorskip("pyreadstat")
+    out, labels = _sav_frame_and_labels(cb)
+    multi = [name for name, var in cb.variables.items() if var.type == "multi" and name in labels]
+    for name in multi:
+        labels[name].update({0.0: "Not Selected", 1.0: "Selected"})
+    path = tmp_path / "english.sav"
+    pyreadstat.write_sav(out, str(path), variable_value_labels=labels)
+    pd.testing.assert_frame_equal(read_survey(path, cb), typed)
+    for name in multi:   # swapped: not the same meaning, and one problem per item group, not two per option
+        labels[name].update({0.0: "Selected", 1.0: "Not Selected"})
+    pyreadstat.write_sav(out, str(path), variable_value_labels=labels)
+    problems = _problems(path, cb)
+    assert len(problems) == len(cb.groups)
+    gender = next(p for p in problems if "'victim_gender'" in p.expected)
+    assert "'Selected' for 0, 'Not Selected' for 1" in gender.found and "victim_gender_female ..." in gender.found
+
+
 def test_sav_rows_are_case_numbers(cb, tmp_path):
     pyreadstat = pytest.importorskip("pyreadstat")
     out, labels = _sav_frame_and_labels(cb)
