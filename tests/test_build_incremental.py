@@ -365,7 +365,6 @@ def test_waiting_for_the_companion_gives_it_back_the_build_priority_with_its_thr
         os.kill(child, signal.SIGKILL)
         process.kill()
         process.communicate()
-    build_mod._restore_priority(process.pid)   # a process that ended: nothing to do, nothing raised
     if after == {lowest}:
         # An unprivileged user may not raise a priority (RLIMIT_NICE): nothing changed, nothing failed.
         pytest.skip("raising a priority is not permitted here")

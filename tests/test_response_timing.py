@@ -99,10 +99,11 @@ def test_nonresponse_ranges_above_one_are_allowed():
 def test_times_with_offsets_that_change_between_rows_are_read_as_utc():
     # Winter time before the change, summer time after it, Z and a row without an offset (read as UTC).
     times = pd.Series(["2024-03-20T09:00:00+01:00", "2024-04-02T09:00:00+02:00", "2024-04-03T07:00:00Z",
-                       "2024-04-04T07:00:00", pd.NA], dtype="string")
+                       "2024-04-04T07:00:00", "2024-04-05T09:00:00+02", pd.NA], dtype="string")
     parsed = rt.response_times(times)
-    assert list(parsed[:4].dt.strftime("%Y-%m-%d %H:%M")) == ["2024-03-20 08:00", "2024-04-02 07:00",
-                                                                "2024-04-03 07:00", "2024-04-04 07:00"]
-    assert parsed.isna().tolist() == [False] * 4 + [True]
+    assert list(parsed[:5].dt.strftime("%Y-%m-%d %H:%M")) == ["2024-03-20 08:00", "2024-04-02 07:00",
+                                                                "2024-04-03 07:00", "2024-04-04 07:00",
+                                                                "2024-04-05 07:00"]
+    assert parsed.isna().tolist() == [False] * 5 + [True]
     plain = rt.response_times(pd.Series(["2026-02-03T10:00", "2026-02-20"], dtype="string"))
     assert list(plain.dt.strftime("%d %H")) == ["03 10", "20 00"]   # without offsets: as written

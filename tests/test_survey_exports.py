@@ -522,7 +522,7 @@ def test_validate_lists_codebook_changes_against_the_previous_year(tmp_path, mon
 # ------------------------------------------------------------------ more of the same kinds
 
 
-@pytest.mark.parametrize("hint", ['"sep=;"', "SEP=;", "sep=;" + ";" * 75, '"sep=;";;;', "Sep=;\ufeff"[:-1]])
+@pytest.mark.parametrize("hint", ['"sep=;"', "SEP=;", "sep=;" + ";" * 75, '"sep=;";;;', "\ufeffsep=;"])
 def test_separator_hint_in_the_forms_spreadsheets_write_it(hint, cells, cb, typed, tmp_path):
     # Quoted by a program, in capitals, padded to the table's width when a spreadsheet saved it again.
     path = tmp_path / "hint.csv"
@@ -543,6 +543,37 @@ def test_a_file_that_ends_inside_a_quoted_field_is_refused(cells, cb, tmp_path):
     assert p.row == len(lines) and "never closed" in p.found and p.row_word == "line"
 
 
+def test_a_cut_off_quote_is_found_behind_a_lenient_quirk(cells, cb, tmp_path):
+    cells["remarks"] = cells["remarks"].astype(object)
+    lines = cells.to_csv(index=False, lineterminator="\n").splitlines()
+    first = lines[5].split(",")
+    first[0] = '"R005"x'   # a quote followed by text: read leniently as R005x (the strict reader stops here)
+    last = lines[-1].split(",")
+    last[list(cells.columns).index("remarks")] = '"afgebroken'
+    path = tmp_path / "cut.csv"
+    path.write_text("\n".join([*lines[:5], ",".join(first), *lines[6:-1], ",".join(last)]) + "\n", encoding="utf-8")
+    assert any("never closed" in p.found and p.row == len(lines) for p in _problems(path, cb))
+
+
+def test_a_missing_word_that_is_an_answer_label_is_an_answer(cells, cb, tmp_path):
+    import yaml
+
+    raw = yaml.safe_load((ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
+    for name in ("met_sexual", "met_criminal", "met_both"):
+        raw["variables"][name]["codes"][3] = "N/A"   # 'Weet ik niet' labelled N/A: an answer label
+    path_cb = tmp_path / "codebook.yml"
+    path_cb.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    from exploitation_report.inputs.codebook import load_codebook
+
+    labelled = load_codebook(path_cb)
+    for name in ("met_sexual", "met_criminal", "met_both"):
+        cells[name] = cells[name].replace("3", "N/A")
+    path = tmp_path / "labels.csv"
+    cells.to_csv(path, index=False)
+    frame = read_survey(path, labelled)
+    assert (frame["met_sexual"] == 3).sum() == (cells["met_sexual"] == "N/A").sum() > 0
+
+
 @pytest.mark.parametrize("value", ["#N/B", "#WAARDE!", "#DEEL/0!", "#NV", "#VALEUR!", "#ERROR!", "Err:502"])
 def test_error_values_of_other_spreadsheets_and_languages_are_named(value, cells, cb, tmp_path):
     cells.loc[0, "organisation_id"] = value   # never an organisation of its own for the cluster bootstrap
@@ -560,6 +591,15 @@ def test_an_error_value_in_an_answer_routing_depends_on_gives_one_problem(cells,
     cells.to_csv(path, index=False)
     (p,) = _problems(path, cb)
     assert p.column == "met_criminal" and p.rows == tuple(r + 2 for r in rows)
+
+
+def test_an_error_value_does_not_hide_the_other_problems_of_its_column(cells, cb, tmp_path):
+    cells.loc[0, "caseload"] = "#N/A"
+    cells.loc[1, "caseload"] = "7"   # no code of caseload: reported in the same run
+    path = tmp_path / "two.csv"
+    cells.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert {(p.rows or (p.row,)) for p in problems if p.column == "caseload"} == {(2,), (3,)}
 
 
 def test_a_formula_whose_result_is_empty_text_is_a_blank_cell(cells, cb, typed, tmp_path):
@@ -604,6 +644,19 @@ def test_a_pair_of_option_values_gets_the_declaration_that_reads_it(ticked, unti
     assert all(f"multi: {{ticked: '{ticked}', unticked: '{unticked}'}}" in p.found for p in problems)
     declared = ExportMapping(multi=MultiConvention(ticked=ticked, unticked=unticked))
     _same(read_survey(path, cb, ReadOptions(mapping=declared)), typed)
+
+
+def test_the_suggested_declaration_keeps_the_mapping_s_own_ticked_value(cells, cb, typed, tmp_path):
+    multi = _multi(cb)
+    cells[multi] = cells[multi].replace({"1": "Y", "0": ""})   # Y / blank, while the mapping says Y / N
+    path = tmp_path / "y-blank.csv"
+    cells.to_csv(path, index=False)
+    problems = _problems(path, cb, ReadOptions(mapping=ExportMapping(multi=MultiConvention(ticked="Y", unticked="N"))))
+    assert len(problems) == len(cb.groups)
+    assert all("multi: {ticked: 'Y', unticked: ''}" in p.found and "'N' (not ticked) or 'Y'" in p.expected
+               for p in problems)
+    _same(read_survey(path, cb, ReadOptions(mapping=ExportMapping(multi=MultiConvention(ticked="Y", unticked="")))),
+          typed)
 
 
 def test_a_declared_blank_convention_names_the_cells_it_does_not_cover(cells, cb, tmp_path):
