@@ -738,3 +738,17 @@ def test_an_error_value_typed_in_lower_case_is_still_one(cells, cb, tmp_path):
     cells.to_csv(path, index=False)
     (p,) = _problems(path, cb)
     assert p.column == "met_criminal" and "Excel error value #n/a" in p.found
+
+
+def test_a_title_above_the_header_is_named_once(cells, cb, tmp_path):
+    path = tmp_path / "title.csv"
+    path.write_text("Export enquête professionals 2024\n" + cells.to_csv(index=False), encoding="utf-8")
+    (p,) = _problems(path, cb)   # not one 'fields' problem per line
+    assert (p.row, p.row_word) == (1, "line") and "column names in line 2" in p.found
+    book = tmp_path / "title.xlsx"
+    wb = _workbook(cells, cb, book)
+    wb["data"].insert_rows(1)
+    wb["data"]["A1"] = "Export enquête professionals 2024"
+    wb.save(book)
+    (p,) = _problems(book, cb)
+    assert p.row == 1 and "column names in row 2 ('respondent_id'" in p.found
