@@ -225,6 +225,15 @@ def test_rows_hidden_by_a_filter_are_refused_unless_kept_or_dropped(cells, cb, t
                                                                             cells.loc[7, "respondent_id"]}
 
 
+def test_a_row_of_zero_height_is_a_hidden_row(cells, cb, tmp_path):
+    source = tmp_path / "plain.xlsx"
+    _workbook(cells, cb, source)
+    # Dragged shut: not flagged hidden, and not seen either.
+    path = _patched_sheet(source, tmp_path / "squeezed.xlsx", r'<row r="6"', '<row r="6" ht="0" customHeight="1"')
+    (p,) = _problems(path, cb)
+    assert p.rows == (6,) and "survey_export.hidden_rows" in p.expected
+
+
 # ------------------------------------------------------------------ SPSS
 
 
@@ -602,10 +611,23 @@ def test_an_error_value_does_not_hide_the_other_problems_of_its_column(cells, cb
     assert {(p.rows or (p.row,)) for p in problems if p.column == "caseload"} == {(2,), (3,)}
 
 
-def test_a_formula_whose_result_is_empty_text_is_a_blank_cell(cells, cb, typed, tmp_path):
+def _patched_sheet(source: Path, path: Path, pattern: str, replacement: str) -> Path:
+    """A copy of the workbook ``source`` with one match of ``pattern`` in its first sheet's XML
+    replaced: what openpyxl cannot write (a formula's cached result, a row of zero height)."""
     import re
     import zipfile
 
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(pattern.encode(), replacement.encode(), data, count=1)
+                assert n == 1
+            zout.writestr(item, data)
+    return path
+
+
+def test_a_formula_whose_result_is_empty_text_is_a_blank_cell(cells, cb, typed, tmp_path):
     import openpyxl
 
     row = int(cells.index[cells["n_sexual"].eq("")][0]) + 2
@@ -613,15 +635,9 @@ def test_a_formula_whose_result_is_empty_text_is_a_blank_cell(cells, cb, typed, 
     source = tmp_path / "plain.xlsx"
     _workbook(cells, cb, source)
     ref = f"{openpyxl.utils.get_column_letter(list(cells.columns).index('n_sexual') + 1)}{row}"
-    path = tmp_path / "formula.xlsx"
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w") as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":   # as Excel saves IF(...,"") where the condition fails
-                data, n = re.subn(rf'<c r="{ref}"[^>]*>.*?</c>'.encode(),
-                                  f'<c r="{ref}" t="str"><f>IF(J{row}=1,1,"")</f><v></v></c>'.encode(), data)
-                assert n == 1
-            zout.writestr(item, data)
+    # As Excel saves IF(...,"") where the condition fails.
+    path = _patched_sheet(source, tmp_path / "formula.xlsx", rf'<c r="{ref}"[^>]*>.*?</c>',
+                          f'<c r="{ref}" t="str"><f>IF(J{row}=1,1,"")</f><v></v></c>')
     _same(read_survey(path, cb), typed)
 
 
