@@ -768,3 +768,11 @@ def test_a_title_above_the_header_is_named_once(cells, cb, tmp_path):
     wb.save(book)
     (p,) = _problems(book, cb)
     assert p.row == 1 and "column names in row 2 ('respondent_id'" in p.found
+
+
+def test_words_only_in_declared_extra_header_rows_are_not_read_as_missing_answers(cells, cb, typed, tmp_path):
+    # The rows the mapping leaves out may be the only ones holding a word: it says nothing about the answers.
+    extra = pd.DataFrame([dict.fromkeys(cells.columns, "NA"), dict.fromkeys(cells.columns, "#N/A")])
+    path = tmp_path / "extra.csv"
+    pd.concat([extra, cells], ignore_index=True).to_csv(path, index=False)
+    _same(read_survey(path, cb, ReadOptions(mapping=ExportMapping(extra_header_rows=2))), typed)
