@@ -60,7 +60,7 @@ def papermill_notebooks(build_dir, params_file, params_json, ov, *rest):
 
 
 class OneAfterAnother:
-    """Stands in for the thread pool of the built-in engine: HTML first, then PDF."""
+    """Stands in for the thread pool of either render engine: HTML first, then PDF."""
 
     def __init__(self, *args, **kwargs):
         pass
@@ -98,9 +98,10 @@ def companion_after_the_report(build_dir, engine, *rest):
 def naive_build(year: int, engine: str, out: Path, work: Path) -> None:
     """Run in a process of its own by main() (`--naive`)."""
     import exploitation_report.render.builtin as builtin
+    import exploitation_report.render.quarto as quarto_engine
     from exploitation_report.pipeline import build as build_mod
     build_mod._run_notebooks = papermill_notebooks
-    builtin.ThreadPoolExecutor = OneAfterAnother
+    builtin.ThreadPoolExecutor = quarto_engine.ThreadPoolExecutor = OneAfterAnother
     build_mod._companion_step = companion_after_the_report
     build_mod.build(year, engine=engine, output_root=out, build_root=work, force=True)
 

@@ -439,22 +439,31 @@ def test_render_rejects_unknown_engine(tmp_path):
         render(tmp_path, tmp_path / "out", engine="latex")
 
 
-def _fake_quarto(tmp_path: Path, fail: bool = False) -> Path:
+def _fake_quarto(tmp_path: Path, fail: bool | str = False, meet: bool = False) -> Path:
     """A stand-in quarto: logs argv and cwd, writes the output Quarto would,
-    and reports versions as a newer Quarto would."""
+    and reports versions as a newer Quarto would. ``fail``: True, or the one format
+    (``"html"``, ``"typst"``) that fails. ``meet``: each render waits (up to 30 s) until
+    the other format's render has started, so renders one after another fail."""
     log = tmp_path / "quarto-calls.jsonl"
     script = tmp_path / "bin" / "quarto"
     script.parent.mkdir(parents=True, exist_ok=True)
     script.write_text(
         f"#!{sys.executable}\n"
-        "import json, os, sys\n"
+        "import json, os, sys, time\n"
         f"with open({str(log)!r}, 'a') as f:\n"
         "    f.write(json.dumps({'argv': sys.argv[1:], 'cwd': os.getcwd()}) + '\\n')\n"
         "if sys.argv[1:] == ['--version']: print('1.9.20'); sys.exit(0)\n"
         "if sys.argv[1:] == ['pandoc', '--version']: print('pandoc 3.8.2\\nFeatures: +server'); sys.exit(0)\n"
-        + ("sys.stderr.write('ERROR: typst compile failed\\nline two\\n'); sys.exit(1)\n" if fail else "")
-        + "fmt = sys.argv[sys.argv.index('--to') + 1]\n"
-        "name = {'html': 'report.html', 'typst': 'report.pdf'}[fmt]\n"
+        "fmt = sys.argv[sys.argv.index('--to') + 1]\n"
+        + (f"if {fail!r} in (True, fmt): sys.stderr.write('ERROR: ' + fmt + ' failed\\nline two\\n'); sys.exit(1)\n"
+           if fail else "")
+        + (f"open({str(tmp_path)!r} + '/started-' + fmt, 'w').close()\n"
+           "other = {'html': 'typst', 'typst': 'html'}[fmt]\n"
+           "deadline = time.monotonic() + 30\n"
+           f"while not os.path.exists({str(tmp_path)!r} + '/started-' + other):\n"
+           "    if time.monotonic() > deadline: sys.stderr.write('renders one after another'); sys.exit(1)\n"
+           "    time.sleep(0.01)\n" if meet else "")
+        + "name = {'html': 'report.html', 'typst': 'report.pdf'}[fmt]\n"
         "open(name, 'w').write('fake ' + fmt + ('\\n/Creator (Typst 0.14.2)' if fmt == 'typst' else ''))\n"
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
@@ -473,22 +482,45 @@ def test_render_with_fake_quarto(tmp_path, monkeypatch):
     assert result.engine == "quarto"
     assert result.files == {"html": tmp_path / "out" / "report.html", "pdf": tmp_path / "out" / "report.pdf"}
     assert (tmp_path / "out" / "report.pdf").read_text().startswith("fake typst")
-    assert not (build / "report.html").exists()  # moved, not copied
+    assert not (build / "_quarto-html" / "report.html").exists()  # moved, not copied
     # The versions actually used: Quarto's own, its pandoc, and the Typst that wrote the PDF.
     assert result.versions == {"quarto": "1.9.20", "pandoc": "3.8.2", "typst": "0.14.2"}
     calls = [json.loads(line) for line in (tmp_path / "quarto-calls.jsonl").read_text().splitlines()]
     renders = [c for c in calls if c["argv"][0] == "render"]
-    assert [c["argv"] for c in renders] == [cmd[1:] for cmd in quarto_mod.quarto_commands()]
-    assert all(os.path.samefile(c["cwd"], build) for c in renders)
+    assert sorted(c["argv"] for c in renders) == sorted(cmd[1:] for cmd in quarto_mod.quarto_commands())
+    # Side by side, each format in a project folder of its own with a copy of the render's inputs.
+    for call in renders:
+        folder = Path(call["cwd"])
+        assert os.path.samefile(folder, build / f"_quarto-{call['argv'][-1]}")
+        assert (folder / "report.qmd").read_bytes() == (build / "report.qmd").read_bytes()
+        assert (folder / "_quarto.yml").is_file() and (folder / "parts").is_dir() and (folder / "report").is_dir()
 
 
-def test_quarto_failure_reports_stderr_tail_and_keeps_previous_output(tmp_path):
+def test_quarto_renders_html_and_pdf_side_by_side_in_fresh_folders(tmp_path):
+    """Each render waits for the other to start: one after another, the first would give up."""
+    build = tmp_path / "b"
+    make_parts(build)
+    write_report_qmd(build, EDITION)
+    stale = build / "_quarto-typst" / "parts" / "stale.md"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("from an earlier render", encoding="utf-8")
+    files = quarto_mod.render_with_quarto(build, tmp_path / "out", quarto=str(_fake_quarto(tmp_path, meet=True)))
+    assert files["html"].read_text(encoding="utf-8") == "fake html"
+    assert not stale.exists()   # every render starts from a fresh copy
+
+
+@pytest.mark.parametrize(("fail", "fmt"), [("html", "html"), ("typst", "typst"), (True, "html")])
+def test_a_failed_quarto_render_names_its_format_and_keeps_the_previous_output(tmp_path, fail, fmt):
+    """One format failing, or both (the first is named): Quarto's error tail, nothing published."""
     build = tmp_path / "b"
     make_parts(build)
     write_report_qmd(build, EDITION)
     out = tmp_path / "out"
     out.mkdir()
-    (out / "report.pdf").write_text("previous", encoding="utf-8")
-    with pytest.raises(RenderError, match="typst compile failed"):
-        quarto_mod.render_with_quarto(build, out, quarto=str(_fake_quarto(tmp_path, fail=True)))
-    assert (out / "report.pdf").read_text(encoding="utf-8") == "previous"
+    (out / "report.html").write_text("previous", encoding="utf-8")
+    with pytest.raises(RenderError) as info:
+        quarto_mod.render_with_quarto(build, out, quarto=str(_fake_quarto(tmp_path, fail=fail)))
+    assert f"--to {fmt}`" in str(info.value) and f"{fmt} failed\nline two" in str(info.value)
+    assert str(build / f"_quarto-{fmt}") in str(info.value)
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"]
+    assert (out / "report.html").read_text(encoding="utf-8") == "previous"
