@@ -148,9 +148,23 @@ def test_validate_refuses_an_infinite_cap_and_names_the_command_line():
         " ".join(result.output.split())
 
 
-def test_a_broken_earlier_parameter_file_is_a_warning_not_a_traceback(tmp_path, monkeypatch, params_2024_copy):
+def _validate_beside_an_earlier_edition(tmp_path, monkeypatch) -> str:
+    """`validate 2024` with the parameter files in tmp_path/params (2023.yml the earlier edition's):
+    valid, whatever the earlier files hold; returns the output on one line."""
     from exploitation_report import paths as paths_mod
     from exploitation_report.inputs import params as params_mod
+
+    monkeypatch.setattr(params_mod, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(paths_mod, "PARAMS_DIR", tmp_path / "params")
+    result = runner.invoke(app, ["validate", "2024"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "Valid." in out
+    return out
+
+
+def test_a_broken_earlier_parameter_file_is_a_warning_not_a_traceback(tmp_path, monkeypatch, params_2024_copy):
+    from exploitation_report import paths as paths_mod
 
     root = paths_mod.PROJECT_ROOT
     # The earlier edition's file with a tab before a key: not valid YAML.
@@ -158,11 +172,18 @@ def test_a_broken_earlier_parameter_file_is_a_warning_not_a_traceback(tmp_path, 
     broken = broken.replace("\n  invited:", "\n\t  invited:", 1)
     (tmp_path / "params" / "2023.yml").write_text(broken, encoding="utf-8")
     line = broken.splitlines().index("\t  invited: 900") + 1
-    monkeypatch.setattr(params_mod, "PROJECT_ROOT", tmp_path)
-    monkeypatch.setattr(paths_mod, "PARAMS_DIR", tmp_path / "params")
-    result = runner.invoke(app, ["validate", "2024"])
-    assert result.exit_code == 0, result.output
-    out = " ".join(result.output.split())
-    assert "Valid." in out
+    out = _validate_beside_an_earlier_edition(tmp_path, monkeypatch)
     assert (f"Warning: codebook changes not listed: the previous edition's parameters cannot be read: "
             f"{tmp_path / 'params' / '2023.yml'}, line {line}: expected valid YAML") in out
+
+
+def test_an_earlier_codebook_that_cannot_be_read_is_a_warning(tmp_path, monkeypatch, params_2024_copy):
+    import yaml
+
+    earlier = {**params_2024_copy, "year": 2023,
+               "inputs": {**params_2024_copy["inputs"], "codebook": str(tmp_path / "codebook-2023.yml")}}
+    (tmp_path / "codebook-2023.yml").write_text("variables: [[unclosed\n", encoding="utf-8")
+    (tmp_path / "params" / "2023.yml").write_text(yaml.safe_dump(earlier, allow_unicode=True), encoding="utf-8")
+    out = _validate_beside_an_earlier_edition(tmp_path, monkeypatch)
+    assert ("Warning: codebook changes not listed: 2023's codebook cannot be compared: "
+            f"{tmp_path / 'codebook-2023.yml'}") in out
