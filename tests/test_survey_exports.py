@@ -234,6 +234,23 @@ def test_a_row_of_zero_height_is_a_hidden_row(cells, cb, tmp_path):
     assert p.rows == (6,) and "survey_export.hidden_rows" in p.expected
 
 
+def test_hidden_columns_are_read_and_named_in_a_warning(cells, cb, typed, tmp_path):
+    from openpyxl.utils import get_column_letter
+
+    path = tmp_path / "hidden-columns.xlsx"
+    wb = _workbook(cells, cb, path)
+    ws = wb["data"]
+    names = list(cells.columns)
+    ws.column_dimensions["B"].hidden = True
+    letter = get_column_letter(names.index("remarks") + 1)
+    ws.column_dimensions.group(letter, letter, hidden=True)
+    wb.save(path)
+    frame = read_survey(path, cb)
+    _same(frame, typed)   # hidden is not deleted: the data are the same
+    (warning,) = [w for w in frame.attrs["warnings"] if "hidden column" in w]
+    assert f"B ({names[1]})" in warning and f"{letter} (remarks)" in warning and "sheet 'data'" in warning
+
+
 # ------------------------------------------------------------------ SPSS
 
 
