@@ -261,3 +261,18 @@ def test_a_value_the_override_reaches_below_names_the_command_line():
     (problem,) = err.value.problems
     assert (problem.file, problem.key) == ("command line", "suppression.min_count")
     assert str(SHIPPED) in problem.found
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("-5", "expected a finite number > 0, found -5"),
+    ("0", "expected a finite number > 0, found 0"),
+    ("abc", "expected a number, or a range with keys low, central and high, found 'abc'"),
+    ("[20, 30]", "expected a number, or a range with keys low, central and high, found [20, 30]"),
+])
+def test_a_cap_given_as_one_value_is_judged_as_that_value(value, expected):
+    """A cap may be one number (a range without uncertainty): its problem is the number's, at its key."""
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [f"estimation.open_band_cap={value}"])
+    (problem,) = err.value.problems
+    assert (problem.file, problem.key) == ("command line", "estimation.open_band_cap")
+    assert str(problem) == f"command line, key 'estimation.open_band_cap': {expected}"
