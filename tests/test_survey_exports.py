@@ -254,16 +254,38 @@ def test_hidden_columns_are_read_and_named_in_a_warning(cells, cb, typed, tmp_pa
 # ------------------------------------------------------------------ SPSS
 
 
-def test_sav_user_missing_valid_code_is_kept_with_a_warning(cb, typed, tmp_path):
+def _sav(cb, path: Path, missing: dict | None = None, edit=None) -> Path:
+    """The export as an SPSS file: coded variables numeric with the codebook's value labels;
+    ``missing``: user-missing declarations; ``edit(frame)`` returns the data as written."""
     pyreadstat = pytest.importorskip("pyreadstat")
     raw = pd.read_csv(SURVEY, dtype=str, keep_default_na=False)
     out = pd.DataFrame({n: (pd.to_numeric(raw[n].replace("", np.nan)).astype("float64") if v.coded
                             else raw[n].astype(object)) for n, v in cb.variables.items() if n in raw})
+    if edit:
+        out = edit(out)
     labels = {n: {float(c): lab for c, lab in {**v.codes, **cb.missing_codes}.items()}
-              for n, v in cb.variables.items() if v.coded and n in raw}
+              for n, v in cb.variables.items() if v.coded and n in out}
+    pyreadstat.write_sav(out, str(path), variable_value_labels=labels, missing_ranges=missing or {})
+    return path
+
+
+def test_sav_problems_name_cases_and_leave_the_header_rowless(cb, tmp_path):
+    """SPSS numbers cases, and its variable names are no case: never 'row 1' for them."""
+    def edit(frame):
+        frame.loc[3, "met_sexual"] = 7.0
+        return frame.rename(columns={"sector": "sectr"})
+
+    problems = _problems(_sav(cb, tmp_path / "odd.sav", edit=edit), cb)
+    code = next(p for p in problems if p.column == "met_sexual")
+    assert code.row == 4 and str(code).startswith(f"{tmp_path / 'odd.sav'}, case 4, column 'met_sexual'")
+    header = [p for p in problems if p.column in ("sectr", "sector")]
+    assert len(header) == 2 and all(p.row is None and " row " not in f" {p} " for p in header)
+    assert all(p.row_word == "case" for p in problems if p.row is not None or p.rows)
+
+
+def test_sav_user_missing_valid_code_is_kept_with_a_warning(cb, typed, tmp_path):
     missing = {"met_sexual": [-9, -8, 3], "n_other_professionals": [{"lo": 5, "hi": 5}], "sector": [-9]}
-    path = tmp_path / "dontknow.sav"
-    pyreadstat.write_sav(out, str(path), variable_value_labels=labels, missing_ranges=missing)
+    path = _sav(cb, tmp_path / "dontknow.sav", missing)
     frame = read_survey(path, cb)
     _same(frame, typed)  # the codebook decides: 'Weet ik niet' stays an answer
     warnings = frame.attrs["warnings"]
