@@ -80,8 +80,8 @@ class OneAfterAnother:
 
 
 def companion_after_the_report(build_dir, engine, *rest):
-    """The naive step: the companion rendered when the build asks for it (with the built-in engine
-    after the report's render), at normal priority."""
+    """The naive step: the companion rendered when the build asks for it (after the report's
+    render), at normal priority."""
     from exploitation_report.pipeline import build as build_mod
     from exploitation_report.render import render
 

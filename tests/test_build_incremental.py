@@ -350,6 +350,77 @@ def test_the_companion_render_reports_its_warnings_and_its_time(tmp_path):
     assert finished == [("1.5", pytest.approx(0, abs=5), ["Typst (report.typ): a warning"])]
 
 
+def _fake_companion(child_pid: Path | None = None) -> str:
+    """A stand-in for the companion's render (arguments: its folder, the output folder, the
+    engine): writes both files and says how long it took; with ``child_pid``, first starts a
+    render of its own (a sleeping child), writes its pid there and waits for it."""
+    return f"""
+import subprocess, sys
+from pathlib import Path
+if {str(child_pid) if child_pid else ''!r}:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    Path({str(child_pid)!r}).write_text(str(child.pid))
+    child.wait()
+out = Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+for name in ("report.html", "report.pdf"):
+    (out / name).write_text(name)
+print("0.1")
+"""
+
+
+def _companion_folder(build_dir: Path) -> Path:
+    folder = build_dir / build_mod.COMPANION
+    (folder / "parts").mkdir(parents=True)
+    (folder / "report.qmd").write_text("# Verantwoording\n", encoding="utf-8")
+    (folder / "parts" / "parameters.md").write_text("Parameters\n", encoding="utf-8")
+    return folder
+
+
+def test_the_companion_reruns_for_its_render_inputs_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_mod, "_RENDER_COMPANION", _fake_companion())
+    folder = _companion_folder(tmp_path)
+    manifest = Manifest.load(tmp_path)
+
+    def companion() -> str:
+        done = {}
+        build_mod._companion_step(tmp_path, "builtin", "code", manifest, lambda label: None, done).result()
+        return done["companion"]
+
+    assert companion() == "ran"
+    # The engines' scratch folders in its folder are no input...
+    for scratch in ("_quarto-html", "_builtin"):
+        (folder / scratch).mkdir()
+        (folder / scratch / "report.typ").write_text("scratch", encoding="utf-8")
+    assert companion() == "cached"
+    # ...its parts are.
+    (folder / "parts" / "parameters.md").write_text("Parameters, changed\n", encoding="utf-8")
+    assert companion() == "ran"
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups (POSIX)")
+def test_stopping_the_companion_ends_the_renders_it_started(tmp_path, monkeypatch):
+    """A build that failed stops the companion, and with it Quarto's processes: none writes on."""
+    pid_file = tmp_path / "child.pid"
+    monkeypatch.setattr(build_mod, "_RENDER_COMPANION", _fake_companion(pid_file))
+    _companion_folder(tmp_path)
+    started = build_mod._companion_step(tmp_path, "builtin", "code", Manifest.load(tmp_path), lambda label: None, {})
+    for _ in range(1000):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.01)
+    child = int(pid_file.read_text())
+    started.stop()
+    for _ in range(500):   # killed, then reaped by init: gone from the process table
+        if not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split(")")[-1][:3]:
+            break
+        time.sleep(0.01)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the companion's own render outlived it")
+
+
 _NICE_FAMILY = """
 import os, subprocess, sys, threading, time
 os.nice(19)

@@ -412,10 +412,10 @@ def test_structure_filter_writes_typst_headings_independent_of_quarto_wrapping(t
 
 
 def test_quarto_commands():
-    assert quarto_mod.quarto_commands() == [
-        ["quarto", "render", "report.qmd", "--to", "html"],
-        ["quarto", "render", "report.qmd", "--to", "typst"],
-    ]
+    assert quarto_mod.quarto_commands() == {
+        "html": ["quarto", "render", "report.qmd", "--to", "html"],
+        "typst": ["quarto", "render", "report.qmd", "--to", "typst"],
+    }
 
 
 def test_find_quarto_honours_env_var(tmp_path, monkeypatch):
@@ -424,6 +424,10 @@ def test_find_quarto_honours_env_var(tmp_path, monkeypatch):
     assert quarto_mod.find_quarto() == str(fake)
     monkeypatch.setenv("QUARTO_PATH", str(tmp_path / "nope"))
     assert quarto_mod.find_quarto() is None
+    # Relative to where the build started, as an absolute path: each render runs in a folder of its own.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("QUARTO_PATH", "./bin/quarto")
+    assert quarto_mod.find_quarto() == str(fake)
 
 
 def test_render_quarto_without_quarto_is_a_clear_error(tmp_path, monkeypatch):
@@ -487,7 +491,7 @@ def test_render_with_fake_quarto(tmp_path, monkeypatch):
     assert result.versions == {"quarto": "1.9.20", "pandoc": "3.8.2", "typst": "0.14.2"}
     calls = [json.loads(line) for line in (tmp_path / "quarto-calls.jsonl").read_text().splitlines()]
     renders = [c for c in calls if c["argv"][0] == "render"]
-    assert sorted(c["argv"] for c in renders) == sorted(cmd[1:] for cmd in quarto_mod.quarto_commands())
+    assert sorted(c["argv"] for c in renders) == sorted(cmd[1:] for cmd in quarto_mod.quarto_commands().values())
     # Side by side, each format in a project folder of its own with a copy of the render's inputs.
     for call in renders:
         folder = Path(call["cwd"])
@@ -524,3 +528,13 @@ def test_a_failed_quarto_render_names_its_format_and_keeps_the_previous_output(t
     assert str(build / f"_quarto-{fmt}") in str(info.value)
     assert sorted(p.name for p in out.iterdir()) == ["report.html"]
     assert (out / "report.html").read_text(encoding="utf-8") == "previous"
+
+
+def test_a_quarto_folder_that_cannot_be_made_is_a_render_error(tmp_path):
+    build = tmp_path / "b"
+    make_parts(build)
+    write_report_qmd(build, EDITION)
+    (build / "_quarto-typst").write_text("a file where the folder goes", encoding="utf-8")
+    with pytest.raises(RenderError, match="could not render --to typst"):
+        quarto_mod.render_with_quarto(build, tmp_path / "out", quarto=str(_fake_quarto(tmp_path)))
+    assert not (tmp_path / "out").exists()

@@ -249,6 +249,14 @@ def test_hidden_columns_are_read_and_named_in_a_warning(cells, cb, typed, tmp_pa
     _same(frame, typed)   # hidden is not deleted: the data are the same
     (warning,) = [w for w in frame.attrs["warnings"] if "hidden column" in w]
     assert f"B ({names[1]})" in warning and f"{letter} (remarks)" in warning and "sheet 'data'" in warning
+    # Dragged shut (zero width), a range of columns C to E: what openpyxl cannot write.
+    plain = tmp_path / "plain.xlsx"
+    _workbook(cells, cb, plain)
+    squeezed = _patched_sheet(plain, tmp_path / "squeezed.xlsx", "<sheetData",
+                              '<cols><col min="3" max="5" width="0" customWidth="1"/></cols><sheetData')
+    (warning,) = [w for w in read_survey(squeezed, cb).attrs["warnings"] if "hidden column" in w]
+    assert all(f"{c} ({names[i]})" in warning for c, i in (("C", 2), ("D", 3), ("E", 4)))
+    assert f"B ({names[1]})" not in warning and "F (" not in warning
 
 
 # ------------------------------------------------------------------ SPSS
