@@ -1,7 +1,13 @@
 """End to end: build editions with the built-in engine and read them as a reader would."""
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from report_text import html_text, pdf_pages, squash
@@ -226,3 +232,45 @@ def test_methode_states_the_disclosure_rules_and_no_small_group_is_all_or_none(e
 
     walk(figures, "results")
     assert exact == []
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _gone(pid: int) -> bool:
+    """Ended (a zombie waits only for init to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_a_terminated_build_ends_the_companion_it_started(tmp_path):
+    """SIGTERM (a cancelled batch job) ends a build as Ctrl-C does: the companion's render, a
+    session of its own, does not go on writing into the build folder."""
+    command = [sys.executable, "-m", "exploitation_report.cli", "build", "2024", "--engine", "builtin",
+               "--output-root", str(tmp_path / "o"), "--build-root", str(tmp_path / "b")]
+    build_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     env=dict(os.environ, COLUMNS="200"))
+    try:
+        for line in build_process.stdout:
+            if "technical companion" in line:
+                break
+        (companion,) = [pid for pid in _children(build_process.pid)
+                        if b"exploitation_report.render import render" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        build_process.send_signal(signal.SIGTERM)
+        assert build_process.wait(timeout=60) == 128 + signal.SIGTERM
+    finally:
+        build_process.kill()
+        build_process.communicate()
+    for _ in range(500):
+        if _gone(companion):
+            break
+        time.sleep(0.01)
+    assert _gone(companion)
+    assert not (tmp_path / "o" / "2024").exists()   # nothing published
