@@ -67,6 +67,38 @@ def test_windows_1252_only_when_named(cells, cb, tmp_path):
     assert frame.loc[2, "remarks"] == "opmerking met é en ë"
 
 
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be"])
+def test_utf32_with_bom_is_read(codec, cells, cb, typed, tmp_path):
+    path = tmp_path / "utf32.csv"
+    text = cells.to_csv(index=False, sep=";", lineterminator="\r\n")
+    path.write_bytes(text.encode(codec) if codec == "utf-32" else b"\x00\x00\xfe\xff" + text.encode(codec))
+    _same(read_survey(path, cb), typed)
+
+
+def test_old_macintosh_line_ends_with_a_separator_hint(cells, cb, typed, tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_text("sep=;\r" + cells.to_csv(index=False, sep=";", lineterminator="\r"), encoding="utf-8")
+    _same(read_survey(path, cb), typed)
+
+
+@pytest.mark.parametrize("encoding", [None, "cp1252"])
+def test_a_stray_nul_byte_is_refused_naming_its_line(encoding, cells, cb, tmp_path):
+    """Never kept in a respondent's id, and never taken for a sign of another encoding."""
+    cells.loc[1, "respondent_id"] += "\x00"
+    cells.loc[5, "remarks"] = "café"
+    path = tmp_path / "nul.csv"
+    path.write_bytes(cells.to_csv(index=False).encode("utf-8" if encoding is None else "cp1252"))
+    (p,) = _problems(path, cb, ReadOptions(encoding=encoding))
+    assert p.rows == (3,) and p.row_word == "line" and "NUL" in p.found
+
+
+def test_an_unknown_separator_is_named(cells, cb, tmp_path):
+    path = tmp_path / "pipes.csv"
+    path.write_text(cells.to_csv(index=False, sep="|"), encoding="utf-8")
+    (p,) = _problems(path, cb)
+    assert p.row == 1 and "',', ';' or a tab" in p.expected and f"{len(cells.columns) - 1} times '|'" in p.found
+
+
 def test_utf16_without_bom_is_named(cells, cb, tmp_path):
     path = tmp_path / "nobom.csv"
     path.write_bytes(cells.to_csv(index=False, sep="\t").encode("utf-16-le"))
@@ -346,6 +378,16 @@ def test_qualtrics_extra_header_rows_named(cells, cb, typed, tmp_path):
     assert len(problems) == 1
     assert "rows 2-3 look like the extra header rows of a Qualtrics export" in problems[0].found
     _same(read_survey(path, cb, ReadOptions(mapping=ExportMapping(extra_header_rows=2))), typed)
+    # One header row too many declared: the first respondent is not left out without a word.
+    (p,) = _problems(path, cb, ReadOptions(mapping=ExportMapping(extra_header_rows=3)))
+    assert p.rows == (4,) and "extra_header_rows: 3" in p.expected and "answers" in p.found
+
+
+def test_declared_extra_header_rows_that_hold_respondents_are_refused(cells, cb, tmp_path):
+    path = tmp_path / "plain.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb, ReadOptions(mapping=ExportMapping(extra_header_rows=2)))
+    assert p.rows == (2, 3) and "is extra_header_rows too large?" in p.found
 
 
 def test_answer_labels_recoded_or_unknown_ones_named(cells, cb, typed, tmp_path):
@@ -362,6 +404,32 @@ def test_answer_labels_recoded_or_unknown_ones_named(cells, cb, typed, tmp_path)
     (p,) = _problems(path, cb)
     assert p.column == "know_route" and "'Misschien'" in p.found and "'Twijfel'" in p.expected
     assert p.rows == (2, 6)
+
+
+def test_labels_with_typographic_punctuation_are_recoded(cells, cb, typed, tmp_path):
+    """A survey tool's curly apostrophe (collega’s) and dashes are the codebook's plain ones."""
+    typographic = str.maketrans({"'": "’", "-": "–"})
+    for name, var in cb.variables.items():
+        if var.coded and name in cells and any("'" in label for label in var.codes.values()):
+            cells[name] = cells[name].map(lambda v, codes=var.codes: codes[int(v)].translate(typographic)
+                                          if v and int(v) in codes else v)
+            changed = name
+    path = tmp_path / "curly.csv"
+    cells.to_csv(path, index=False)
+    assert "’" in path.read_text(encoding="utf-8")
+    frame = read_survey(path, cb)
+    _same(frame, typed)
+    assert any(changed in w and "answer labels recoded" in w for w in frame.attrs["warnings"])
+
+
+@pytest.mark.parametrize("minus", ["\u2212", "\u2013"])
+def test_missing_codes_with_a_typeset_minus_are_read(minus, cells, cb, typed, tmp_path):
+    coded = [n for n, v in cb.variables.items() if v.coded and n in cells]
+    assert (cells[coded] == "-9").any().any()
+    cells[coded] = cells[coded].replace({"-9": f"{minus}9", "-8": f"{minus}8"})
+    path = tmp_path / "minus.csv"
+    cells.to_csv(path, index=False)
+    _same(read_survey(path, cb), typed)
 
 
 # ------------------------------------------------------------------ mapping
