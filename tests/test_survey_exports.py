@@ -488,6 +488,23 @@ def test_shipped_example_mapping_is_valid(cb):
     assert set(mapping.columns.values()) <= set(cb.variables)
 
 
+@pytest.mark.parametrize(("body", "key", "found"), [
+    ("multi: {ticked: '1', unticked: '1'}", "multi", "ticked '1' and unticked '1'"),
+    ("multi: {ticked: x, unticked: ' X'}", "multi", "ticked 'x' and unticked ' X'"),
+    ("multi: {ticked: '', unticked: '0'}", "multi", "found ''"),
+    ("missing: '1'", "missing", "not a number (an answer code), found '1'"),
+    ("missing: '-9'", "missing", "found '-9'"),
+])
+def test_a_mapping_that_cannot_be_meant_is_refused_at_its_key(body, key, found, tmp_path):
+    """Not read into routing errors about other questions, or every answer 1 made empty."""
+    path = tmp_path / "export.mapping.yml"
+    path.write_text(body + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_mapping(path)
+    (p,) = err.value.problems
+    assert (p.file, p.key) == (str(path), key) and found in str(p)
+
+
 # ------------------------------------------------------------------ grouping and counts
 
 
