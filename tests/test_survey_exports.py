@@ -432,6 +432,25 @@ def test_missing_codes_with_a_typeset_minus_are_read(minus, cells, cb, typed, tm
     _same(read_survey(path, cb), typed)
 
 
+def test_column_names_in_other_capitals_are_matched_with_a_warning(cells, cb, typed, tmp_path):
+    path = tmp_path / "caps.csv"
+    cells.rename(columns={"met_sexual": "Met_Sexual", "sector": "SECTOR"}).to_csv(path, index=False)
+    frame = read_survey(path, cb)
+    _same(frame, typed)
+    (warning,) = [w for w in frame.attrs["warnings"] if "regardless of case" in w]
+    assert "2 column(s)" in warning and "Met_Sexual (met_sexual)" in warning and "SECTOR (sector)" in warning
+    # Two columns that would both be sector: neither is guessed.
+    cells.rename(columns={"sector": "SECTOR"}).assign(Sector=cells["sector"]).to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert any(p.column == "sector" and "required column" in p.expected for p in problems)
+
+
+def test_spss_names_match_whatever_their_case(cb, typed, tmp_path):
+    frame = read_survey(_sav(cb, tmp_path / "caps.sav", edit=lambda f: f.rename(columns=str.upper)), cb)
+    _same(frame, typed)
+    assert not any("regardless of case" in w for w in frame.attrs["warnings"])   # SPSS's names have no case
+
+
 # ------------------------------------------------------------------ mapping
 
 
