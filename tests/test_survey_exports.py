@@ -451,6 +451,30 @@ def test_spss_names_match_whatever_their_case(cb, typed, tmp_path):
     assert not any("regardless of case" in w for w in frame.attrs["warnings"])   # SPSS's names have no case
 
 
+@pytest.mark.parametrize("word", ["Totaal", "TOTAL:", "Gemiddelde"])
+def test_a_row_of_totals_is_one_problem(word, cells, cb, tmp_path):
+    coded = [n for n, v in cb.variables.items() if v.coded and n in cells]
+    sums = {c: str(pd.to_numeric(cells[c], errors="coerce").clip(lower=0).sum(min_count=1)) for c in coded}
+    total = pd.DataFrame([{**dict.fromkeys(cells.columns, ""), **sums, "respondent_id": word}])
+    path = tmp_path / "totals.csv"
+    pd.concat([cells, total], ignore_index=True).to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.rows == (len(cells) + 2,) and "totals or averages" in p.found and repr(word) in p.found
+
+
+def test_a_row_of_formulas_without_results_is_one_problem(cells, cb, tmp_path):
+    from openpyxl.utils import get_column_letter
+
+    path = tmp_path / "sums.xlsx"
+    wb = _workbook(cells, cb, path)
+    last = len(cells) + 1
+    wb["data"].append(["Totaal"] + [f"=SUM({get_column_letter(i)}2:{get_column_letter(i)}{last})"
+                                    for i in range(2, len(cells.columns) + 1)])
+    wb.save(path)
+    (p,) = _problems(path, cb)
+    assert p.row == last + 1 and f"in {len(cells.columns) - 1} cells" in p.found and "without a result" in p.found
+
+
 # ------------------------------------------------------------------ mapping
 
 
