@@ -475,6 +475,16 @@ def test_a_row_of_formulas_without_results_is_one_problem(cells, cb, tmp_path):
     assert p.row == last + 1 and f"in {len(cells.columns) - 1} cells" in p.found and "without a result" in p.found
 
 
+@pytest.mark.parametrize(("first", "second"), [("R004", "r004"), ("007", "7"), ("R4", "r004")])
+def test_ids_that_differ_only_in_capitals_or_leading_zeros_are_one_respondent_twice(first, second, cells, cb,
+                                                                                        tmp_path):
+    cells.loc[3, "respondent_id"], cells.loc[4, "respondent_id"] = first, second
+    path = tmp_path / "ids.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.column == "respondent_id" and p.rows == (5, 6) and f"{first!r} and {second!r}" in p.found
+
+
 # ------------------------------------------------------------------ mapping
 
 
