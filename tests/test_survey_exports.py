@@ -309,6 +309,26 @@ def _sav(cb, path: Path, missing: dict | None = None, edit=None) -> Path:
     return path
 
 
+def test_sav_options_coded_1_2_with_labels_load_under_the_declared_convention(cb, typed, tmp_path):
+    """Ticked 1, unticked 2, labelled so: the labels are read for the codes the mapping declares."""
+    multi = _multi(cb)
+
+    def one_two(frame):
+        frame[multi] = frame[multi].replace({0.0: 2.0})
+        return frame
+
+    path = _sav(cb, tmp_path / "one-two.sav", edit=one_two)
+    pyreadstat = pytest.importorskip("pyreadstat")
+    data, meta = pyreadstat.read_sav(str(path))
+    labels = {**meta.variable_value_labels, **{m: {1.0: "Aangekruist", 2.0: "Niet aangekruist"} for m in multi}}
+    pyreadstat.write_sav(data, str(path), variable_value_labels=labels)
+    declared = ExportMapping(multi=MultiConvention(ticked="1", unticked="2"))
+    _same(read_survey(path, cb, ReadOptions(mapping=declared)), typed)
+    # Undeclared: the labels are one problem per item group, not one per option.
+    label_problems = [p for p in _problems(path, cb) if "value labels" in p.expected]
+    assert len(label_problems) == len(cb.groups) and all("no code 2" in p.expected for p in label_problems)
+
+
 def test_sav_problems_name_cases_and_leave_the_header_rowless(cb, tmp_path):
     """SPSS numbers cases, and its variable names are no case: never 'row 1' for them."""
     def edit(frame):
