@@ -916,6 +916,17 @@ def test_response_dates_with_offsets_that_change_between_rows_are_valid(cells, c
     assert p.column == "response_date" and p.rows == (9,)
 
 
+@pytest.mark.parametrize("date", ["2024", "2024-03"])
+def test_a_response_date_without_its_day_is_refused(date, cells, cb, tmp_path):
+    """ISO 8601, but read as the first day: every respondent would have answered on one day."""
+    cells["response_date"] = "2024-03-20"
+    cells.loc[[2, 6], "response_date"] = date
+    path = tmp_path / "dayless.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.column == "response_date" and p.rows == (4, 8) and repr(date) in p.found
+
+
 @pytest.mark.parametrize("token", ["NA", ".", "#NULL!"])
 def test_unanswered_questions_written_as_a_word_give_one_error_or_are_declared(token, cells, cb, typed, tmp_path):
     # R's write.csv writes NA, SAS a point, SPSS saving to Excel #NULL!: one error, not one per column and routing.
