@@ -266,6 +266,22 @@ def test_a_row_of_zero_height_is_a_hidden_row(cells, cb, tmp_path):
     assert p.rows == (6,) and "survey_export.hidden_rows" in p.expected
 
 
+def test_codes_in_cells_formatted_as_dates_are_read_as_their_numbers(cells, cb, typed, tmp_path):
+    """Excel shows code 1 in a date-formatted cell as 1900-01-01; the cell holds 1."""
+    from openpyxl.utils import get_column_letter
+
+    path = tmp_path / "dates.xlsx"
+    wb = _workbook(cells, cb, path)
+    letter = get_column_letter(list(cells.columns).index("sector") + 1)
+    for row in wb["data"][f"{letter}2:{letter}{len(cells) + 1}"]:
+        row[0].number_format = "dd-mm-yyyy"
+    wb.save(path)
+    frame = read_survey(path, cb)
+    _same(frame, typed)
+    (warning,) = [w for w in frame.attrs["warnings"] if "formatted as dates" in w]
+    assert f"{letter}2" in warning and "1900-01-01" in warning
+
+
 def test_hidden_columns_are_read_and_named_in_a_warning(cells, cb, typed, tmp_path):
     from openpyxl.utils import get_column_letter
 
