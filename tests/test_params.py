@@ -276,3 +276,116 @@ def test_a_cap_given_as_one_value_is_judged_as_that_value(value, expected):
     (problem,) = err.value.problems
     assert (problem.file, problem.key) == ("command line", "estimation.open_band_cap")
     assert str(problem) == f"command line, key 'estimation.open_band_cap': {expected}"
+
+
+def edited(tmp_path: Path, start: str, line: str) -> tuple[Path, int]:
+    """The shipped parameters as 2024.yml with the first line that starts with ``start`` replaced; its number."""
+    lines = SHIPPED.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, text in enumerate(lines, 1) if text.lstrip().startswith(start))
+    lines[row - 1] = line + "\n"
+    path = tmp_path / "2024.yml"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path, row
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("010", "a number without leading zeros (write 10), or put text in quotes"),
+    ("09", "a number without leading zeros (write 9), or put text in quotes"),
+    ("1:30", "a number without a colon (YAML would read 1:30 as minutes and seconds, 90); write one number, "
+             "or put text in quotes"),
+])
+def test_yaml_1_1_number_forms_are_refused_not_read_as_octal_or_base_60(tmp_path, value, expected):
+    path, row = edited(tmp_path, "min_count:", f"  min_count: {value}")
+    with pytest.raises(InputError) as err:
+        load_params(path)
+    assert str(err.value) == f"{path}, line {row}, key 'suppression.min_count': expected {expected}, found {value}"
+    with pytest.raises(InputError) as err:
+        parse_override(f"suppression.min_count={value}")
+    assert str(err.value) == (f"command line, key 'suppression.min_count': expected {expected}, "
+                              f"found -p suppression.min_count={value}")
+
+
+def test_other_number_forms_dates_and_booleans_read_as_before():
+    assert parse_override("suppression.min_count=0x0A") == ("suppression.min_count", 10)   # hex is unambiguous
+    assert parse_override("a=0")[1] == 0 and parse_override("a=0.05")[1] == 0.05 and parse_override("a=-3")[1] == -3
+    assert parse_override("a=1_000")[1] == 1000 and parse_override("a=yes")[1] is True
+    assert parse_override("a=2024-10-09")[1].isoformat() == "2024-10-09"
+    assert parse_override("a='010'")[1] == "010"   # quoted: text, as meant
+    assert load_params(SHIPPED).model_dump() == load_params(SHIPPED).model_dump()
+
+
+def test_a_comma_decimal_in_a_flow_mapping_is_one_problem_naming_the_comma(tmp_path):
+    path, row = edited(tmp_path, "nonresponse_factor:", "  nonresponse_factor: {low: 0.0, central: 0,5, high: 1.0}")
+    with pytest.raises(InputError) as err:
+        load_params(path)
+    (problem,) = err.value.problems
+    assert str(problem) == (f"{path}, line {row}, key 'estimation.nonresponse_factor.central': expected a decimal "
+                            "point, not a comma (write 0.5), found 0,5")
+
+
+def test_a_comma_decimal_on_the_command_line_names_the_comma():
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["estimation.nonresponse_factor.central=0,5"])
+    (problem,) = err.value.problems
+    assert str(problem) == ("command line, key 'estimation.nonresponse_factor.central': expected a decimal point, "
+                            "not a comma (write 0.5), found '0,5'")
+
+
+@pytest.mark.parametrize(("override", "key", "expected"), [
+    ("language=en", "language", "expected 'nl' (the report is in Dutch), found 'en'"),
+    ("publication.authors=[]", "publication.authors",
+     "expected at least one author (the names printed on the cover), found []"),
+    ("publication.date=2024-10-09T10:00:00", "publication.date",
+     "expected a date without a time (YYYY-MM-DD), found 2024-10-09 10:00:00"),
+    ("publication.date=09-10-2024", "publication.date", "expected a date (YYYY-MM-DD), found '09-10-2024'"),
+])
+def test_validator_wording_is_plain_english(override, key, expected):
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [override])
+    (problem,) = err.value.problems
+    assert str(problem) == f"command line, key '{key}': {expected}"
+
+
+@pytest.mark.parametrize("label", ["2019–2020", "2022", "2023", "20222023", ""])
+def test_a_reference_period_label_must_name_the_years_of_the_period(label):
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [f"reference_period.label='{label}'"])
+    (problem,) = err.value.problems
+    assert problem.key == "reference_period.label"
+    if label:
+        assert problem.expected == ("a label that names the years of the period 2022-01-01 to 2023-12-31 "
+                                    "(e.g. '2022–2023')") and problem.found == repr(label)
+
+
+def test_a_reference_period_label_may_name_its_years_in_any_words():
+    for label in ["2022–2023", "2022-2023", "januari 2022 tot en met december 2023"]:
+        assert load_params(SHIPPED, [f"reference_period.label={label}"]).reference_period.label == label
+    one_year = ["reference_period.start=2023-01-01", "reference_period.end=2023-12-31"]
+    assert load_params(SHIPPED, [*one_year, "reference_period.label=2023"]).reference_period.years == 1.0
+    with pytest.raises(InputError, match="names the year of the period 2023-01-01 to 2023-12-31 .e.g. '2023'."):
+        load_params(SHIPPED, [*one_year, "reference_period.label=2022"])
+
+
+@pytest.mark.parametrize("key", ["title", "subtitle", "organisation", "municipality.name", "publication.place",
+                                 "population.source", "municipality.registering_organisation.short"])
+@pytest.mark.parametrize("value", ["''", "'   '"])
+def test_required_texts_must_not_be_empty(key, value):
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [f"{key}={value}"])
+    (problem,) = err.value.problems
+    assert (problem.file, problem.key, problem.expected) == ("command line", key, "a non-empty text")
+
+
+@pytest.mark.parametrize(("override", "expected"), [
+    ("inputs.survey=", "expected a file path, found an empty value"),
+    ("inputs.survey=null", "expected a file path, found null"),
+    ("inputs.codebook=null", "expected a file path, found null"),
+    ("inputs.interviews= ", "expected a file path, or null for none, found an empty value"),
+])
+def test_an_empty_or_null_input_path_names_the_key_on_the_command_line(override, expected):
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [override])
+    (problem,) = err.value.problems
+    key = override.partition("=")[0]
+    assert str(problem) == f"command line, key '{key}': {expected}"
+    assert load_params(SHIPPED, ["inputs.interviews=null"]).inputs.interviews is None

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from pydantic import Field
 
@@ -118,3 +120,78 @@ def test_a_date_that_does_not_exist_names_its_line_and_key(tmp_path):
     assert str(problem) == (f"{path}, line 4, key 'events.1.when': expected a date that exists (YYYY-MM-DD), "
                             "found 2024-02-30 (day is out of range for month)")
     assert path.read_text(encoding="utf-8") == text   # the input is left as it was
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32")])
+def test_a_utf16_or_utf32_file_is_named_so(tmp_path, encoding, name):
+    path = tmp_path / "a.yml"
+    path.write_text("name: x\n", encoding=encoding)   # Python writes the byte order mark
+    with pytest.raises(InputError) as err:
+        read_yaml_mapping(path, "a test file")
+    assert str(err.value) == (f"{path}, line 1: expected UTF-8 text (save the file as UTF-8), found a {name} file "
+                              f"(it starts with a {name} byte order mark)")
+    path.write_text("name: x\n", encoding=f"{encoding}-le")   # without one
+    with pytest.raises(InputError, match="UTF-16 or UTF-32 file"):
+        read_yaml_mapping(path, "a test file")
+
+
+def test_a_utf8_byte_order_mark_is_fine(tmp_path):
+    path = tmp_path / "a.yml"
+    path.write_text("name: x\ninner: {size: 3}\n", encoding="utf-8-sig")
+    assert load_model(path, Outer, "a test file").name == "x"
+
+
+@pytest.mark.parametrize(("size", "expected"), [
+    ("010", "a number without leading zeros (write 10)"), ("-007", "a number without leading zeros (write -7)"),
+    ("1:30", "a number without a colon"), ("1:30.5", "a number without a colon"),
+])
+def test_yaml_1_1_octal_and_base_60_numbers_are_refused_at_their_line_and_key(tmp_path, size, expected):
+    path = tmp_path / "a.yml"
+    path.write_text(f"name: x\ninner:\n  size: {size}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_yaml_mapping(path, "a test file")
+    (problem,) = err.value.problems
+    assert (problem.row, problem.key, problem.found) == (3, "inner.size", size)
+    assert problem.expected.startswith(expected)
+
+
+def test_numbers_dates_and_booleans_yaml_reads_as_meant_are_kept(tmp_path):
+    path = tmp_path / "a.yml"
+    path.write_text("a: [0, 0.5, 0x0A, 1_000, -3, 1.5e+3, '010', yes, 2024-10-09, '1:30', 10:30 uur]\n",
+                    encoding="utf-8")
+    a = read_yaml_mapping(path, "a test file")["a"]
+    assert a[:8] == [0, 0.5, 10, 1000, -3, 1500.0, "010", True]
+    assert a[8].isoformat() == "2024-10-09" and a[9:] == ["1:30", "10:30 uur"]
+
+
+@pytest.mark.parametrize(("flow", "found", "write"), [
+    ("{size: 0,5}", "0,5", "a decimal point, not a comma (write 0.5)"),
+    ("{size: 1,500, name: y}", "1,500", "a number without a comma (write 1.500 for a decimal, 1500 for thousands)"),
+])
+def test_a_comma_decimal_in_a_flow_mapping_is_one_problem(tmp_path, flow, found, write):
+    path = tmp_path / "a.yml"
+    path.write_text(f"name: x\ninner: {flow}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_model(path, Outer, "a test file")
+    (problem,) = err.value.problems
+    assert str(problem) == f"{path}, line 2, key 'inner.size': expected {write}, found {found}"
+
+
+class Plain(StrictModel):
+    code: str = Field(pattern=r"^nl$")
+    text: str = Field(min_length=1)
+    names: list[str] = Field(min_length=1)
+    when: dt.date
+    share: float
+
+
+def test_validator_messages_are_plain_english(tmp_path):
+    path = tmp_path / "a.yml"
+    path.write_text("code: en\ntext: ''\nnames: []\nwhen: 2024-10-09T10:00:00\nshare: '0,5'\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_model(path, Plain, "a test file")
+    assert {p.key: (p.expected, p.found) for p in err.value.problems} == {
+        "code": ("'nl'", "'en'"), "text": ("a non-empty text", "''"), "names": ("at least 1 entry", "[]"),
+        "when": ("a date without a time (YYYY-MM-DD)", "2024-10-09 10:00:00"),
+        "share": ("a decimal point, not a comma (write 0.5)", "'0,5'"),
+    }
