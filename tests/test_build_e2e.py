@@ -1,5 +1,6 @@
 """End to end: build editions with the built-in engine and read them as a reader would."""
 
+import contextlib
 import json
 import os
 import re
@@ -237,8 +238,16 @@ def test_methode_states_the_disclosure_rules_and_no_small_group_is_all_or_none(e
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
+        with contextlib.suppress(OSError):   # a thread that ended meanwhile
+            found += [int(c) for c in (task / "children").read_text().split()]
     return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:   # a process that ended meanwhile (the validation's)
+        return b""
 
 
 def _gone(pid: int) -> bool:
@@ -261,8 +270,14 @@ def test_a_terminated_build_ends_the_companion_it_started(tmp_path):
         for line in build_process.stdout:
             if "technical companion" in line:
                 break
-        (companion,) = [pid for pid in _children(build_process.pid)
-                        if b"exploitation_report.render import render" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        # The step's line comes first, the companion's process a moment later.
+        for _ in range(3000):
+            found = [pid for pid in _children(build_process.pid)
+                     if b"exploitation_report.render import render" in _cmdline(pid)]
+            if found:
+                break
+            time.sleep(0.01)
+        (companion,) = found
         build_process.send_signal(signal.SIGTERM)
         assert build_process.wait(timeout=60) == 128 + signal.SIGTERM
     finally:
