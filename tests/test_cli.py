@@ -189,3 +189,38 @@ def test_an_earlier_codebook_that_cannot_be_read_is_a_warning(tmp_path, monkeypa
     out = _validate_beside_an_earlier_edition(tmp_path, monkeypatch)
     assert ("Warning: codebook changes not listed: 2023's codebook cannot be compared: "
             f"{tmp_path / 'codebook-2023.yml'}") in out
+
+
+def _published(root, recommendations):
+    """A stand-in for a published 2024 edition: the parts of results.json `validate` reads."""
+    import json
+
+    from exploitation_report.pipeline.results import SCHEMA_VERSION
+
+    (root / "2024").mkdir(parents=True)
+    (root / "2024" / "results.json").write_text(json.dumps({
+        "schema_version": SCHEMA_VERSION, "edition": {"year": 2024},
+        "recommendations": {rid: {"status": "shown"} for rid in recommendations}}), encoding="utf-8")
+
+
+def test_validate_checks_the_previous_edition_the_parameters_name(tmp_path):
+    # 2026 names 2024: not published under this folder, the same refusal as the build's, beside other problems.
+    result = runner.invoke(app, ["validate", "2026", "--output-root", str(tmp_path), "-p",
+                                 f"inputs.survey={tmp_path / 'gone.csv'}"])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "previous_edition" in text and "build it first" in text and "gone.csv" in text
+
+    # Published, but the follow-up file names a recommendation that edition did not make.
+    _published(tmp_path, ["care_institutions", "first_line_professionals"])
+    result = runner.invoke(app, ["validate", "2026", "--output-root", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "actions.2.recommendation" in text and "young_offenders" in text
+
+
+def test_validate_lists_the_previous_edition_it_read(tmp_path):
+    _published(tmp_path, ["care_institutions", "first_line_professionals", "young_offenders"])
+    result = runner.invoke(app, ["validate", "2026", "--output-root", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "previous edition" in result.output and "Valid." in result.output
