@@ -389,3 +389,23 @@ def test_an_empty_or_null_input_path_names_the_key_on_the_command_line(override,
     key = override.partition("=")[0]
     assert str(problem) == f"command line, key '{key}': {expected}"
     assert load_params(SHIPPED, ["inputs.interviews=null"]).inputs.interviews is None
+
+
+def test_checks_across_keys_name_the_key_to_change_and_never_print_a_whole_section():
+    edition_2026 = PROJECT_ROOT / "params" / "2026.yml"
+    with pytest.raises(InputError) as err:
+        load_params(edition_2026, ["previous_edition=2027"])
+    (p,) = err.value.problems
+    assert p.key == "previous_edition" and "before 2026" in p.expected and p.found == "2027"
+    with pytest.raises(InputError) as err:
+        load_params(edition_2026, ["previous_edition=null"])   # its follow-up file follows 2024 up
+    (p,) = err.value.problems
+    assert p.key == "inputs" and "inputs.follow_up" in p.expected and p.found is None
+    assert len(err.value.summary()) < 300
+
+
+def test_a_long_value_found_is_shortened():
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["suppression.min_count=[" + ",".join(["1"] * 200) + "]"])
+    (p,) = err.value.problems
+    assert p.key == "suppression.min_count" and len(p.found) <= 120 and p.found.endswith("]")

@@ -943,6 +943,29 @@ def test_a_response_date_without_its_day_is_refused(date, cells, cb, tmp_path):
     assert p.column == "response_date" and p.rows == (4, 8) and repr(date) in p.found
 
 
+def test_response_dates_outside_the_fieldwork_are_refused_and_early_ones_named(cells, cb, tmp_path):
+    """A 2042 typo, or an answer before the period asked about began, would move respondents
+    between early and late; one answered while that period ran gets a warning."""
+    import datetime as dt
+
+    from exploitation_report.inputs.readers import FieldworkWindow
+
+    window = ReadOptions(fieldwork=FieldworkWindow(dt.date(2022, 1, 1), dt.date(2024, 10, 9), dt.date(2023, 12, 31)))
+    cells["response_date"] = "2024-03-20T09:00:00+01:00"
+    cells.loc[3, "response_date"] = "2024-10-09T23:30:00+02:00"   # the publication day itself, as written: valid
+    cells.loc[4, "response_date"] = " 2023-11-02"                   # within the period of reference: a warning
+    path = tmp_path / "window.csv"
+    cells.to_csv(path, index=False)
+    (warning,) = [w for w in read_survey(path, cb, window).attrs["warnings"] if "response_date" in w]
+    assert "reference_period.end = 2023-12-31" in warning and "row 6" in warning
+    cells.loc[[2, 6], "response_date"] = ["2042-03-20", "2021-12-31T23:59:00"]
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb, window)
+    assert p.column == "response_date" and p.rows == (4, 8)
+    assert "publication.date = 2024-10-09" in p.expected and "2 date(s) outside" in p.found
+    assert read_survey(path, cb)["response_date"].notna().all()   # no window given: not checked
+
+
 @pytest.mark.parametrize("token", ["NA", ".", "#NULL!"])
 def test_unanswered_questions_written_as_a_word_give_one_error_or_are_declared(token, cells, cb, typed, tmp_path):
     # R's write.csv writes NA, SAS a point, SPSS saving to Excel #NULL!: one error, not one per column and routing.
