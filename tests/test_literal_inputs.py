@@ -219,3 +219,13 @@ def test_a_variants_texts_are_literal_on_the_cover_and_in_its_appendix():
     variant = EditionData("2024--x", None, {"schema_version": "1.0.0", "survey": {"q": {**record, "estimate": 0.3}}},
                           {"effective_params": {"title": change.new}})
     assert_suffix_literal(variant_appendix(compare_editions(base, variant), 2024), times=2)
+
+
+def test_published_figures_source_titles_are_literal(tmp_path):
+    from exploitation_report.chapters.published_text import methods_paragraph
+    from exploitation_report.inputs.published import load
+
+    figures = load(poisoned_yaml(PROJECT_ROOT / "data" / "2024" / "published_figures.yml", tmp_path / "pf.yml",
+                                 {"title_nl"}))
+    text = methods_paragraph(figures, "bijlage D")
+    assert_suffix_literal(text, len(figures.sources))
