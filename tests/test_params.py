@@ -409,3 +409,19 @@ def test_a_long_value_found_is_shortened():
         load_params(SHIPPED, ["suppression.min_count=[" + ",".join(["1"] * 200) + "]"])
     (p,) = err.value.problems
     assert p.key == "suppression.min_count" and len(p.found) <= 120 and p.found.endswith("]")
+
+
+@pytest.mark.parametrize(("override", "key", "words"), [
+    ("suppression.min_count=yes", "suppression.min_count", "a number, not a yes/no value"),
+    ("estimation.nonresponse_factor.high=on", "estimation.nonresponse_factor.high", "a number, not a yes/no value"),
+    ("previous_edition=true", "previous_edition", "a number, not a yes/no value"),
+    ("estimation.open_band_cap=yes", "estimation.open_band_cap", "a number or a range"),
+    ("publication.date=1728432000", "publication.date", "a date (YYYY-MM-DD)"),
+])
+def test_yes_no_values_are_no_numbers_and_numbers_no_dates(override, key, words):
+    """pydantic would read yes as 1 (min_count 1: nothing suppressed) and a number as seconds since 1970."""
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [override])
+    (p,) = err.value.problems
+    assert p.key == key and words in p.expected
+    assert load_params(SHIPPED, ["synthetic=yes"]).synthetic is True   # a yes/no key still takes yes

@@ -59,6 +59,32 @@ def test_indicator_line_is_dutch_with_base_and_interval():
     assert "- Verborgen: niet gepubliceerd (kleine aantallen). Grens voor onderbouwing: minstens 50%." in text
 
 
+@pytest.mark.parametrize(("change", "key", "words"), [
+    (lambda d: d["recommendations"][0]["indicators"][0].update(threshold=True), "recommendations.0.indicators.0.threshold",
+     "not a yes/no value"),
+    (lambda d: d["recommendations"][0]["indicators"][0].update(threshold=25), "recommendations.0.indicators.0.threshold",
+     "less than or equal to 1"),
+    (lambda d: d["recommendations"][1].update(id=d["recommendations"][0]["id"]), None, "every id once"),
+    (lambda d: d["recommendations"][1].update(number=d["recommendations"][0]["number"]), None, "every number once"),
+])
+def test_a_wrong_rules_file_is_refused_by_validate_naming_the_key(change, key, words, tmp_path):
+    import yaml
+    from typer.testing import CliRunner
+
+    from exploitation_report.cli import app
+
+    data = yaml.safe_load((REPORT_DIR / "recommendations.yml").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "rules.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        rc.load_recommendations(path)
+    (problem,) = err.value.problems
+    assert problem.column == key and words in problem.expected
+    result = CliRunner().invoke(app, ["validate", "2024", "-p", f"inputs.recommendations={path}"])
+    assert result.exit_code == 2 and "rules.yml" in result.output
+
+
 def test_malformed_rules_file_names_file_and_key(tmp_path):
     bad = tmp_path / "recs.yml"
     bad.write_text("source: x\nrecommendations:\n  - id: a\n    number: one\n", encoding="utf-8")
