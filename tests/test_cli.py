@@ -146,7 +146,7 @@ def test_validate_refuses_an_infinite_cap_and_names_the_command_line():
     assert result.exit_code == 2
     out = " ".join(result.output.split())
     # One problem for the one number given (not one per bound of the range it stands for).
-    assert "command line, key 'estimation.open_band_cap': expected a finite number > 0, found inf" in out
+    assert "command line, key 'estimation.open_band_cap': expected a finite number of persons above 0 and at most 10000, found inf" in out
     assert "Every problem (1)" in out
 
 

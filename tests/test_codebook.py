@@ -197,3 +197,23 @@ def test_exports_with_a_grid_and_response_dates_read_and_bad_dates_are_named(tmp
         read_survey(path, codebook)
     [problem] = [p for p in err.value.problems if p.column == "response_date"]
     assert problem.rows == (5, 9) and "ISO 8601" in problem.expected and "'14-03-2026'" in problem.found
+
+
+@pytest.mark.parametrize(("band", "bounds", "key", "words"), [
+    (4, {"lower": 6, "upper": None}, "variables.n_sexual.bands.4.upper", "only the top band (6) may be open"),
+    (6, {"lower": 21, "upper": float("inf")}, "variables.n_sexual.bands.6.upper", "a number of persons from 0"),
+    (6, {"lower": 21, "upper": 10**23}, "variables.n_sexual.bands.6.upper", "a number of persons from 0"),
+    (4, {"lower": 6, "upper": float("nan")}, "variables.n_sexual.bands.4.upper", "a number of persons from 0"),
+    (1, {"lower": -1, "upper": 1}, "variables.n_sexual.bands.1.lower", "a number of persons from 0"),
+    (3, {"lower": 2, "upper": 5}, "variables.n_sexual.bands.3.lower", "bands must not overlap"),
+])
+def test_answer_bands_that_cannot_be_counted_are_refused(band, bounds, key, words, tmp_path):
+    """An open band in the middle was read as open up to the cap; infinite or huge ends broke the simulation."""
+    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw["variables"]["n_sexual"]["bands"][band] = bounds
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    (problem,) = [p for p in err.value.problems if p.column == key]   # n_criminal and n_both share the bands
+    assert words in problem.expected

@@ -264,8 +264,8 @@ def test_a_value_the_override_reaches_below_names_the_command_line():
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    ("-5", "expected a finite number > 0, found -5"),
-    ("0", "expected a finite number > 0, found 0"),
+    ("-5", "expected a finite number of persons above 0 and at most 10000, found -5"),
+    ("0", "expected a finite number of persons above 0 and at most 10000, found 0"),
     ("abc", "expected a number, or a range with keys low, central and high, found 'abc'"),
     ("[20, 30]", "expected a number, or a range with keys low, central and high, found [20, 30]"),
 ])
@@ -425,3 +425,13 @@ def test_yes_no_values_are_no_numbers_and_numbers_no_dates(override, key, words)
     (p,) = err.value.problems
     assert p.key == key and words in p.expected
     assert load_params(SHIPPED, ["synthetic=yes"]).synthetic is True   # a yes/no key still takes yes
+
+
+@pytest.mark.parametrize("override", ["estimation.open_band_cap=1e308", "estimation.open_band_cap.high=1e12"])
+def test_a_cap_beyond_any_answer_band_is_refused(override):
+    """A cap of 1e12 made the estimate allocate 500 GB; 1e308 overflowed into a plausible-looking interval."""
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [override])
+    (p,) = err.value.problems
+    assert p.key == "estimation.open_band_cap" and "10000" in p.expected
+    assert load_params(SHIPPED, ["estimation.open_band_cap=3e1"]).estimation.open_band_cap.central == 30
