@@ -217,3 +217,33 @@ def test_answer_bands_that_cannot_be_counted_are_refused(band, bounds, key, word
         load_codebook(path)
     (problem,) = [p for p in err.value.problems if p.column == key]   # n_criminal and n_both share the bands
     assert words in problem.expected
+
+
+@pytest.mark.parametrize(("condition", "words"), [
+    ("met_sexual.__class__ == 1", "(found Attribute)"),
+    ("__import__('os').getcwd() == 0", "(found Attribute, Call)"),
+    ("met_sexual == 'ja'", "a value that is no number"),
+    ("met_sexual == 7", "codes of met_sexual (1, 2, 3, -9, -8); 7 is none"),
+    ("met_sexual in [1, 7]", "7 is none"),
+])
+def test_a_routing_condition_is_a_comparison_with_the_variables_codes(condition, words, tmp_path):
+    """An attribute crashed validate inside pandas; a code that does not exist routed every answer wrong."""
+    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw["variables"]["n_sexual"]["asked_if"] = condition
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    (problem,) = err.value.problems
+    assert problem.column == "variables.n_sexual.asked_if" and words in problem.expected
+
+
+def test_routing_in_a_cycle_is_one_codebook_problem(tmp_path):
+    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw["variables"]["met_sexual"]["asked_if"] = "n_sexual == 1"   # n_sexual is asked if met_sexual == 1
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    (problem,) = err.value.problems
+    assert problem.column == "variables.met_sexual.asked_if" and "met_sexual -> n_sexual -> met_sexual" in problem.found
