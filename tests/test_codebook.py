@@ -247,3 +247,29 @@ def test_routing_in_a_cycle_is_one_codebook_problem(tmp_path):
         load_codebook(path)
     (problem,) = err.value.problems
     assert problem.column == "variables.met_sexual.asked_if" and "met_sexual -> n_sexual -> met_sexual" in problem.found
+
+
+def test_a_code_given_twice_or_a_yes_no_label_is_refused(tmp_path):
+    """2 and '2' are one code: the second label silently replaced 'Nee'; yes unquoted printed 'True'."""
+    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw["variables"]["met_sexual"]["codes"]["2"] = "Weet ik niet"
+    raw["variables"]["sector"]["codes"][1] = True
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    by_key = {p.column: p for p in err.value.problems}
+    assert set(by_key) == {"variables.met_sexual.codes.2", "variables.sector.codes.1"}
+    assert "every code once" in by_key["variables.met_sexual.codes.2"].expected
+    assert "a label in quotes" in by_key["variables.sector.codes.1"].expected
+
+
+def test_a_missing_code_that_is_a_valid_answer_is_one_problem(tmp_path):
+    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw["missing_codes"][1] = "ja?"
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    (problem,) = err.value.problems
+    assert problem.column == "missing_codes.1" and "variable(s)" in problem.found
