@@ -51,14 +51,18 @@ def test_read_accepts_semicolons_zero_rows_and_the_synthetic_flag(tmp_path):
 
 @pytest.mark.parametrize("text,row,column,expected", [
     ("A,B,count\n1,2,5\n", 2, "B", "0 (not on this list)"),
-    ("A,B,count\n1,0,-1\n", 2, "count", "whole number >= 0"),
-    ("A,B,count\n1,0,2.5\n", 2, "count", "whole number >= 0"),
+    ("A,B,count\n1,0,-1\n", 2, "count", "whole number from 0"),
+    ("A,B,count\n1,0,2.5\n", 2, "count", "whole number from 0"),
     ("A,B,count\n1,0,5\n0,1,3\n1,0,2\n", 4, "A, B", "each capture pattern once"),
     ("A,B,count\n0,0,5\n", 2, "A, B", "count 0 for the pattern on no list"),
     ("A,B,count,synthetic\n1,0,5,yes\n", 2, "synthetic", "0 (real data) or 1"),
     ("A,B,C\n1,0,1\n", 1, "count", "a column 'count'"),
     ("A,count\n1,5\n", 1, None, "2 to 8 list columns"),
     ("A,B,C,D,E,F,G,H,I,count\n1,0,0,0,0,0,0,0,0,5\n", 1, None, "2 to 8 list columns"),
+    ("A,B,count\n1,0,2147483647\n0,1,3\n1,1,2\n", 2, "count", "whole number from 0 to 1,000,000"),
+    # Nothing to estimate from: nobody at all, or nobody on two lists (the estimate failed in notebook 02).
+    ("A,B,count\n1,0,0\n0,1,0\n1,1,0\n", None, None, "at least one person on a list"),
+    ("A,B,count\n1,0,5\n0,1,3\n", None, None, "persons found on two or more lists"),
 ])
 def test_bad_files_name_file_row_column(tmp_path, text, row, column, expected):
     path = write(tmp_path, text)
