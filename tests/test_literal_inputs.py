@@ -229,3 +229,18 @@ def test_published_figures_source_titles_are_literal(tmp_path):
                                  {"title_nl"}))
     text = methods_paragraph(figures, "bijlage D")
     assert_suffix_literal(text, len(figures.sources))
+
+
+def test_typst_shorthands_in_input_text_print_as_written(tmp_path):
+    """Typst reads -- and ... as a dash and an ellipsis: input text must print as it was written."""
+    import typst
+
+    text = "A--B, C---D, E...F, G-?H en <!-- x -->"
+    body = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "typst-smart", "--lua-filter",
+                           str(PROJECT_ROOT / "report" / "filters" / "structure.lua")],
+                          input=str(literal(text)), capture_output=True, text=True, check=True).stdout
+    source = tmp_path / "t.typ"
+    source.write_text(body, encoding="utf-8")
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(typst.compile(str(source), ignore_system_fonts=True))
+    assert squash(PdfReader(str(pdf)).pages[0].extract_text()) == squash(text)

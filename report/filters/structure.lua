@@ -40,6 +40,9 @@ the built-in engine runs it first).
    caption. In the 2024 report a table's real height is at most 0.73 of its
    estimate; one marked whole would have to be 1.5 times its estimate to run
    off a page, and at worst a table of 65 to 70 % is kept whole.
+8. Typst only: `--`, `...` and `-?` left in the text (input text, escaped) are
+   written escaped, so that Typst prints them as they are, not as its
+   shorthands for dashes, an ellipsis and a soft hyphen.
 ]]
 
 local is_typst = FORMAT == 'typst'
@@ -265,6 +268,30 @@ local function whole_tables(blocks)
   return ids
 end
 
+-- Typst reads `--`, `---`, `...` and `-?` in its markup as dashes, an ellipsis and a soft hyphen;
+-- pandoc's Typst writer leaves them as they are. Text from the inputs is literal (`a--b` stays
+-- a--b), so each such run is written with every character escaped. The report's own texts have
+-- their dashes as characters already (pandoc's smart reading), so only escaped input text is left.
+local SHORTHAND = { '%-%-+', '%.%.%.+', '%-%?' }
+
+local function literal_shorthands(str)
+  local text, out, from = str.text, pandoc.List(), 1
+  while true do
+    local first, last
+    for _, pattern in ipairs(SHORTHAND) do
+      local a, b = text:find(pattern, from)
+      if a and (not first or a < first) then first, last = a, b end
+    end
+    if not first then break end
+    if first > from then out:insert(pandoc.Str(text:sub(from, first - 1))) end
+    out:insert(pandoc.RawInline('typst', (text:sub(first, last):gsub('.', '\\%0'))))
+    from = last + 1
+  end
+  if #out == 0 then return nil end
+  if from <= #text then out:insert(pandoc.Str(text:sub(from))) end
+  return out
+end
+
 function Pandoc(doc)
   doc.blocks = doc.blocks:walk({ Div = shift_headings })
   if is_typst then
@@ -275,6 +302,7 @@ function Pandoc(doc)
   if is_typst then
     doc.blocks = typst_headings(doc.blocks)
     doc.meta['whole-tables'] = whole_tables(doc.blocks)
+    doc.blocks = doc.blocks:walk({ Str = literal_shorthands })   -- after the tables' estimate, which reads Str
   end
   return doc
 end
