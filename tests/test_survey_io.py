@@ -281,7 +281,7 @@ def test_registrations_negative_count_and_duplicate(tmp_path):
         read_registrations(path)
     problems = err.value.problems
     neg = _find(problems, "count", row=4)
-    assert ">= 0" in neg.expected and neg.found == "'-4'"
+    assert "from 0 to 1,000,000" in neg.expected and neg.found == "'-4'"
     dup = [p for p in problems if p.row == len(regs) + 1]
     assert dup and "one row per source, year, form and status" in dup[0].expected and "row 2" in dup[0].found
     assert all(p.file == str(path) for p in problems)

@@ -195,3 +195,23 @@ def test_validator_messages_are_plain_english(tmp_path):
         "when": ("a date without a time (YYYY-MM-DD)", "2024-10-09 10:00:00"),
         "share": ("a decimal point, not a comma (write 0.5)", "'0,5'"),
     }
+
+
+def test_strict_models_take_no_blank_text_and_only_true_or_false_for_a_switch():
+    """pydantic reads 1 and "yes" as true (a consent given by accident) and keeps blank text (a
+    source of "" counted as a source)."""
+    from pydantic import ValidationError
+
+    from exploitation_report.inputs.yaml_files import StrictModel
+
+    class Item(StrictModel):
+        consent: bool
+        text: str
+        source: str | None = None
+        note: str = ""
+
+    assert Item(consent=True, text="t", note="").note == ""   # a text that may be empty keeps ""
+    for wrong, words in [({"consent": 1}, "true or false"), ({"consent": "yes"}, "true or false"),
+                         ({"text": "  "}, "a non-empty text"), ({"source": ""}, "or null for none")]:
+        with pytest.raises(ValidationError, match=words):
+            Item(**{"consent": True, "text": "t", **wrong})
