@@ -160,3 +160,19 @@ def test_v1_figures_read_as_published(real):
     assert published_text.check(f["estimate_two_years"], results) is None
     assert published_text.check(f["zvhg_2022_suspected"], results) is None
     assert published_text.shown_in_edition(f["zvhg_2022_suspected"], results) == "29"
+
+
+def test_a_result_path_the_edition_cannot_read_names_the_file_and_figure(real):
+    """A typo in `result` failed in notebook 03 as a KeyError naming neither file nor figure."""
+    published_text.check_results(real, OK, FILE)   # the shipped file reads from the edition's results
+    wrong = real.model_copy(update={"figures": {
+        **real.figures,
+        "met_any": real.figures["met_any"].model_copy(update={"result": "survey.met_anyy"}),
+        "direct_contact": real.figures["direct_contact"].model_copy(update={"result": "survey.response"})}})
+    with pytest.raises(InputError) as err:
+        published_text.check_results(wrong, OK, FILE)
+    by_key = {p.key: p for p in err.value.problems}
+    assert set(by_key) == {"figures.met_any.result", "figures.direct_contact.result"}
+    assert "met_anyy" in by_key["figures.met_any.result"].found
+    assert "precision percent" in by_key["figures.direct_contact.result"].expected
+    assert all(p.file == str(FILE) for p in err.value.problems)
