@@ -161,3 +161,16 @@ def test_literature_ids_once(tmp_path):
     data["references"].append(dict(data["references"][0]))
     [problem] = problems(write(tmp_path, data), load_literature)
     assert "sirken1970 more than once" in str(problem)
+
+
+def test_a_quote_twice_or_an_abbreviation_for_two_partners_is_refused(tmp_path):
+    """A quote pasted twice would print as two professionals' words; ZVHG for two partners names neither."""
+    data = raw(SHIPPED_INTERVIEWS)
+    data["quotes"].append({**data["quotes"][0], "text": "  " + data["quotes"][0]["text"].replace(" ", "  ")})
+    (p,) = problems(write(tmp_path, data), interviews.load)
+    assert "every quote once" in p.expected
+    data = raw(SHIPPED_CONTEXT)
+    short = next(q["short"] for q in data["partners"] if q.get("short"))
+    data["partners"].append({**data["partners"][0], "name": "Een andere partner", "short": short})
+    (p,) = problems(write(tmp_path, data, "context.yml"), municipal_context.load)
+    assert "every partner abbreviation (short) once" in p.expected and short in p.expected
