@@ -63,6 +63,7 @@ def test_read_accepts_semicolons_zero_rows_and_the_synthetic_flag(tmp_path):
     # Nothing to estimate from: nobody at all, or nobody on two lists (the estimate failed in notebook 02).
     ("A,B,count\n1,0,0\n0,1,0\n1,1,0\n", None, None, "at least one person on a list"),
     ("A,B,count\n1,0,5\n0,1,3\n", None, None, "persons found on two or more lists"),
+    ("A,B,count\n1,0,5\n0,1,3\n1,1,2\nTotaal,,10\n", 5, None, "not a totals row"),   # one problem, not three
 ])
 def test_bad_files_name_file_row_column(tmp_path, text, row, column, expected):
     path = write(tmp_path, text)

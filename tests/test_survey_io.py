@@ -287,6 +287,17 @@ def test_registrations_negative_count_and_duplicate(tmp_path):
     assert all(p.file == str(path) for p in problems)
 
 
+def test_a_totals_row_in_the_registrations_is_one_problem(tmp_path):
+    regs = pd.read_csv(REGISTRATIONS, dtype=str, keep_default_na=False)
+    total = {c: "" for c in regs.columns} | {"source": "Totaal", "count": "123"}
+    path = tmp_path / "regs.csv"
+    pd.concat([regs, pd.DataFrame([total])], ignore_index=True).to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        read_registrations(path)
+    (problem,) = err.value.problems
+    assert problem.row == len(regs) + 2 and "not a totals row" in problem.expected
+
+
 def test_registrations_bad_values(tmp_path):
     regs = pd.read_csv(REGISTRATIONS, dtype=str, keep_default_na=False)
     regs.loc[0, "form"] = "labour"
