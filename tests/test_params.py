@@ -435,3 +435,15 @@ def test_a_cap_beyond_any_answer_band_is_refused(override):
     (p,) = err.value.problems
     assert p.key == "estimation.open_band_cap" and "10000" in p.expected
     assert load_params(SHIPPED, ["estimation.open_band_cap=3e1"]).estimation.open_band_cap.central == 30
+
+
+def test_an_override_with_a_colon_is_text_and_a_key_twice_in_a_section_is_named():
+    assert load_params(SHIPPED, ["title=Uitbuiting: een verkenning"]).title == "Uitbuiting: een verkenning"
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["estimation.bootstrap={resamples: 2000, resamples: 3000}"])
+    (p,) = err.value.problems
+    assert p.key == "estimation.bootstrap" and "'resamples' twice" in p.found
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["title={a: b}"])
+    (p,) = err.value.problems
+    assert p.key == "title" and p.found == "{'a': 'b'}"
