@@ -1031,3 +1031,13 @@ def test_words_only_in_declared_extra_header_rows_are_not_read_as_missing_answer
     path = tmp_path / "extra.csv"
     pd.concat([extra, cells], ignore_index=True).to_csv(path, index=False)
     _same(read_survey(path, cb, ReadOptions(mapping=ExportMapping(extra_header_rows=2))), typed)
+
+
+def test_rows_with_an_id_and_no_answer_are_refused_once(cells, cb, tmp_path):
+    """A started-but-empty response counted as a returned questionnaire (the response rate moved)."""
+    empty = pd.DataFrame([{c: "" for c in cells.columns} | {"respondent_id": f"X{i}", "synthetic": "1"}
+                          for i in range(3)])
+    path = tmp_path / "empty_rows.csv"
+    pd.concat([cells, empty], ignore_index=True).to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.rows == tuple(range(len(cells) + 2, len(cells) + 5)) and "no answer at all" in p.found
