@@ -179,6 +179,29 @@ def _workbook(cells: pd.DataFrame, cb, path: Path, sheets=(("data", "visible"),)
     return wb
 
 
+@pytest.mark.parametrize("stray", ["formatted", "space"])
+def test_a_cell_at_the_sheets_last_row_reads_only_the_rows_that_hold_cells(stray, cells, cb, typed, tmp_path):
+    """A formatted cell (or one space) at row 1,048,576 made openpyxl fill a million rows of cells: 22 GB."""
+    wb = _workbook(cells, cb, tmp_path / "last_row.xlsx")
+    corner = wb["data"].cell(row=1_048_576, column=len(cells.columns) + 3)
+    if stray == "formatted":
+        corner.number_format = "0.00"
+    else:
+        corner.value = " "
+    wb.save(tmp_path / "last_row.xlsx")
+    _same(read_survey(tmp_path / "last_row.xlsx", cb), typed)
+
+
+def test_a_table_that_starts_below_and_right_of_a1_reads_the_same(cells, cb, typed, tmp_path):
+    import openpyxl
+
+    _workbook(cells, cb, tmp_path / "b1.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "b1.xlsx")
+    wb["data"].insert_cols(1)   # column A empty: the table starts in B
+    wb.save(tmp_path / "b1.xlsx")
+    _same(read_survey(tmp_path / "b1.xlsx", cb), typed)
+
+
 def _workbook_with(cells: pd.DataFrame, cb, path: Path, edits: dict[tuple[int, str], str]) -> Path:
     """The export as a workbook with some cells (sheet row, column name) overwritten."""
     wb = _workbook(cells, cb, path)
