@@ -202,6 +202,16 @@ def test_a_table_that_starts_below_and_right_of_a1_reads_the_same(cells, cb, typ
     _same(read_survey(tmp_path / "b1.xlsx", cb), typed)
 
 
+def test_merged_cells_among_the_respondents_are_refused(cells, cb, tmp_path):
+    """A merged cell shows one answer for several respondents; openpyxl reads it for the first only."""
+    wb = _workbook(cells, cb, tmp_path / "merged.xlsx")
+    column = list(cells.columns).index("training_wanted") + 1
+    wb["data"].merge_cells(start_row=5, start_column=column, end_row=7, end_column=column)
+    wb.save(tmp_path / "merged.xlsx")
+    (p,) = _problems(tmp_path / "merged.xlsx", cb)
+    assert p.rows == (5,) and "merged" in p.expected and "1 merged range(s)" in p.found
+
+
 def _workbook_with(cells: pd.DataFrame, cb, path: Path, edits: dict[tuple[int, str], str]) -> Path:
     """The export as a workbook with some cells (sheet row, column name) overwritten."""
     wb = _workbook(cells, cb, path)
