@@ -999,7 +999,7 @@ def test_response_dates_outside_the_fieldwork_are_refused_and_early_ones_named(c
     assert read_survey(path, cb)["response_date"].notna().all()   # no window given: not checked
 
 
-@pytest.mark.parametrize("token", ["NA", ".", "#NULL!"])
+@pytest.mark.parametrize("token", ["NA", ".", "#NULL!", "-", "n/a"])
 def test_unanswered_questions_written_as_a_word_give_one_error_or_are_declared(token, cells, cb, typed, tmp_path):
     # R's write.csv writes NA, SAS a point, SPSS saving to Excel #NULL!: one error, not one per column and routing.
     coded = [n for n, v in cb.variables.items() if v.coded]
