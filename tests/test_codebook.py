@@ -273,3 +273,12 @@ def test_a_missing_code_that_is_a_valid_answer_is_one_problem(tmp_path):
         load_codebook(path)
     (problem,) = err.value.problems
     assert problem.column == "missing_codes.1" and "variable(s)" in problem.found
+
+
+@pytest.mark.parametrize("condition", ["met_sexual != -9", "met_sexual in [1, -8]", "(met_sexual == 1) | (met_criminal == 1)"])
+def test_routing_on_a_missing_code_or_in_pandas_notation_is_valid(condition, tmp_path):
+    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw["variables"]["n_sexual"]["asked_if"] = condition
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert load_codebook(path).variables["n_sexual"].asked_if == condition

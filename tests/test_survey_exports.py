@@ -198,8 +198,12 @@ def test_a_table_that_starts_below_and_right_of_a1_reads_the_same(cells, cb, typ
     _workbook(cells, cb, tmp_path / "b1.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "b1.xlsx")
     wb["data"].insert_cols(1)   # column A empty: the table starts in B
+    wb["data"].column_dimensions["C"].hidden = True   # named by its own header, not the one left of it
     wb.save(tmp_path / "b1.xlsx")
-    _same(read_survey(tmp_path / "b1.xlsx", cb), typed)
+    read = read_survey(tmp_path / "b1.xlsx", cb)
+    _same(read, typed)
+    (warning,) = [w for w in read.attrs["warnings"] if "hidden column" in w]
+    assert f"C ({cells.columns[1]})" in warning
 
 
 def test_merged_cells_among_the_respondents_are_refused(cells, cb, tmp_path):
@@ -997,6 +1001,9 @@ def test_response_dates_outside_the_fieldwork_are_refused_and_early_ones_named(c
     assert p.column == "response_date" and p.rows == (4, 8)
     assert "publication.date = 2024-10-09" in p.expected and "2 date(s) outside" in p.found
     assert read_survey(path, cb)["response_date"].notna().all()   # no window given: not checked
+    cells["response_date"] = ""   # a column nobody filled in: nothing to check
+    cells.to_csv(path, index=False)
+    assert read_survey(path, cb, window)["response_date"].isna().all()
 
 
 @pytest.mark.parametrize("token", ["NA", ".", "#NULL!", "-", "n/a"])
