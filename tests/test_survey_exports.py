@@ -216,6 +216,29 @@ def test_merged_cells_among_the_respondents_are_refused(cells, cb, tmp_path):
     assert p.rows == (5,) and "merged" in p.expected and "1 merged range(s)" in p.found
 
 
+def test_spss_null_error_cells_in_excel_are_one_error_or_read_as_declared(cells, cb, typed, tmp_path):
+    """SPSS saving to Excel writes #NULL! error cells for empty answers: one error naming the word,
+    and with missing: '#NULL!' declared the same figures (it was a problem for every row)."""
+    wb = _workbook(cells, cb, tmp_path / "null.xlsx")
+    ws = wb["data"]
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.value is None:
+                cell.value, cell.data_type = "#NULL!", "e"
+    wb.save(tmp_path / "null.xlsx")
+    (p,) = _problems(tmp_path / "null.xlsx", cb)
+    assert "(missing: '#NULL!')" in p.expected
+    _same(read_survey(tmp_path / "null.xlsx", cb, ReadOptions(mapping=ExportMapping(missing="#NULL!"))), typed)
+
+
+def test_an_empty_workbook_is_said_to_be_empty(cb, tmp_path):
+    import openpyxl
+
+    openpyxl.Workbook().save(tmp_path / "empty.xlsx")
+    (p,) = _problems(tmp_path / "empty.xlsx", cb)
+    assert "is empty" in p.found
+
+
 def _workbook_with(cells: pd.DataFrame, cb, path: Path, edits: dict[tuple[int, str], str]) -> Path:
     """The export as a workbook with some cells (sheet row, column name) overwritten."""
     wb = _workbook(cells, cb, path)
