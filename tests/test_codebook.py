@@ -16,6 +16,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "data" / "codebook.yml"
 
 
+def shipped_codebook() -> dict:
+    """The shipped codebook as YAML reads it, to change in a test."""
+    return yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+
+
+def written(raw: dict, tmp_path: Path) -> Path:
+    """``raw`` written as tmp_path/codebook.yml."""
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def cb():
     return load_codebook(CODEBOOK)
@@ -209,10 +221,9 @@ def test_exports_with_a_grid_and_response_dates_read_and_bad_dates_are_named(tmp
 ])
 def test_answer_bands_that_cannot_be_counted_are_refused(band, bounds, key, words, tmp_path):
     """An open band in the middle was read as open up to the cap; infinite or huge ends broke the simulation."""
-    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw = shipped_codebook()
     raw["variables"]["n_sexual"]["bands"][band] = bounds
-    path = tmp_path / "codebook.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    path = written(raw, tmp_path)
     with pytest.raises(InputError) as err:
         load_codebook(path)
     (problem,) = [p for p in err.value.problems if p.column == key]   # n_criminal and n_both share the bands
@@ -228,10 +239,9 @@ def test_answer_bands_that_cannot_be_counted_are_refused(band, bounds, key, word
 ])
 def test_a_routing_condition_is_a_comparison_with_the_variables_codes(condition, words, tmp_path):
     """An attribute crashed validate inside pandas; a code that does not exist routed every answer wrong."""
-    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw = shipped_codebook()
     raw["variables"]["n_sexual"]["asked_if"] = condition
-    path = tmp_path / "codebook.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    path = written(raw, tmp_path)
     with pytest.raises(InputError) as err:
         load_codebook(path)
     (problem,) = err.value.problems
@@ -239,10 +249,9 @@ def test_a_routing_condition_is_a_comparison_with_the_variables_codes(condition,
 
 
 def test_routing_in_a_cycle_is_one_codebook_problem(tmp_path):
-    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw = shipped_codebook()
     raw["variables"]["met_sexual"]["asked_if"] = "n_sexual == 1"   # n_sexual is asked if met_sexual == 1
-    path = tmp_path / "codebook.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    path = written(raw, tmp_path)
     with pytest.raises(InputError) as err:
         load_codebook(path)
     (problem,) = err.value.problems
@@ -251,11 +260,10 @@ def test_routing_in_a_cycle_is_one_codebook_problem(tmp_path):
 
 def test_a_code_given_twice_or_a_yes_no_label_is_refused(tmp_path):
     """2 and '2' are one code: the second label silently replaced 'Nee'; yes unquoted printed 'True'."""
-    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw = shipped_codebook()
     raw["variables"]["met_sexual"]["codes"]["2"] = "Weet ik niet"
     raw["variables"]["sector"]["codes"][1] = True
-    path = tmp_path / "codebook.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    path = written(raw, tmp_path)
     with pytest.raises(InputError) as err:
         load_codebook(path)
     by_key = {p.column: p for p in err.value.problems}
@@ -265,10 +273,9 @@ def test_a_code_given_twice_or_a_yes_no_label_is_refused(tmp_path):
 
 
 def test_a_missing_code_that_is_a_valid_answer_is_one_problem(tmp_path):
-    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw = shipped_codebook()
     raw["missing_codes"][1] = "ja?"
-    path = tmp_path / "codebook.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    path = written(raw, tmp_path)
     with pytest.raises(InputError) as err:
         load_codebook(path)
     (problem,) = err.value.problems
@@ -277,8 +284,7 @@ def test_a_missing_code_that_is_a_valid_answer_is_one_problem(tmp_path):
 
 @pytest.mark.parametrize("condition", ["met_sexual != -9", "met_sexual in [1, -8]", "(met_sexual == 1) | (met_criminal == 1)"])
 def test_routing_on_a_missing_code_or_in_pandas_notation_is_valid(condition, tmp_path):
-    raw = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
+    raw = shipped_codebook()
     raw["variables"]["n_sexual"]["asked_if"] = condition
-    path = tmp_path / "codebook.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    path = written(raw, tmp_path)
     assert load_codebook(path).variables["n_sexual"].asked_if == condition
