@@ -51,6 +51,14 @@ def test_excel_sep_hint_line_is_honoured_and_skipped(cells, cb, typed, tmp_path)
     _same(read_survey(path, cb), typed)
 
 
+def test_a_separator_hint_the_file_does_not_follow_is_named(cells, cb, tmp_path):
+    path = tmp_path / "stale.csv"
+    path.write_text("sep=;\n" + cells.to_csv(index=False), encoding="utf-8")
+    (problem,) = _problems(path, cb)
+    assert problem.row == 2 and "'sep=;'" in problem.expected
+    assert problem.found.startswith(f"no ';' in the header but {len(cells.columns) - 1} times ','")
+
+
 def test_tab_separated_utf16_with_bom(cells, cb, typed, tmp_path):
     path = tmp_path / "utf16.csv"
     path.write_bytes(cells.to_csv(index=False, sep="\t", lineterminator="\r\n").encode("utf-16"))  # BOM + LE
@@ -260,6 +268,17 @@ def test_excel_error_cells_name_sheet_and_cell(cells, cb, tmp_path):
     assert any(p.column == "remarks" and "#VALUE!" in p.found for p in problems)
 
 
+def test_band_labels_a_spreadsheet_made_dates_are_one_problem(cells, cb, tmp_path):
+    """'2–3' typed into Excel becomes 2 March: the cell holds a date, not the band."""
+    import datetime
+
+    rows = {c: list(cells.index[cells[c] == "2"][:3]) for c in ("n_sexual", "n_criminal")}
+    edits = {(i + 2, c): datetime.datetime(2024, 3, 2) for c, found in rows.items() for i in found}
+    (p,) = _problems(_workbook_with(cells, cb, tmp_path / "dates.xlsx", edits), cb)
+    assert p.rows == tuple(sorted(row for row, _ in edits)) and "Excel turns a label such as '2–3'" in p.expected
+    assert "n_sexual (3 cells), n_criminal (3 cells)" in p.found and "'2024-03-02 00:00:00'" in p.found
+
+
 def test_formula_without_a_stored_result_is_refused(cells, cb, tmp_path):
     # Written by a program, not saved by Excel: the formula has no stored result.
     edits = {(4, "met_sexual"): "=VLOOKUP(A4,Blad2!A:B,2,FALSE)"}
@@ -430,6 +449,25 @@ def test_sav_user_missing_valid_code_is_kept_with_a_warning(cb, typed, tmp_path)
     assert any("n_other_professionals" in w and "5 (Weet ik niet)" in w for w in warnings)
 
 
+def test_sav_labels_that_change_no_answer_are_one_warning(cb, typed, tmp_path):
+    """Other words for the missing codes, and a label for a code no case holds (99): the codebook's
+    meaning stands, and one warning says so; a valid code with another label is still refused."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    path = _sav(cb, tmp_path / "labels.sav")
+    data, meta = pyreadstat.read_sav(str(path))
+    labels = {n: {**lab, -9.0: "Missing", -8.0: "Not applicable", 99.0: "Weet niet / geen antwoord"}
+              for n, lab in meta.variable_value_labels.items()}
+    pyreadstat.write_sav(data, str(path), variable_value_labels=labels)
+    frame = read_survey(path, cb)
+    _same(frame, typed)
+    (warning,) = [w for w in frame.attrs["warnings"] if "value labels other than the codebook's" in w]
+    assert f"on {len(labels)} variable(s)" in warning
+    labels["met_sexual"][1.0] = "Nee"
+    pyreadstat.write_sav(data, str(path), variable_value_labels=labels)
+    (problem,) = _problems(path, cb)
+    assert problem.column == "met_sexual" and problem.found == "'Nee'"
+
+
 # ------------------------------------------------------------------ conventions and known causes
 
 
@@ -479,6 +517,33 @@ def test_qualtrics_extra_header_rows_named(cells, cb, typed, tmp_path):
     assert p.rows == (4,) and "extra_header_rows: 3" in p.expected and "answers" in p.found
 
 
+def test_a_header_in_two_rows_is_one_problem(cells, cb, tmp_path):
+    """SurveyMonkey: the question above its first option only, 'Response' or the option below."""
+    groups = {m: g for g in cb.groups.values() for m in g.members}
+    top, below = [], []
+    for c in cells.columns:
+        group = groups.get(c)
+        first = group is None or next(iter(group.members)) == c
+        top.append(c if group is None else (f"{group.name}?" if first else ""))
+        below.append("Response" if group is None else c)
+    path = tmp_path / "monkey.csv"
+    pd.DataFrame([below, *cells.to_numpy().tolist()], columns=top).to_csv(path, index=False)
+    (problem,) = _problems(path, cb)
+    empty = sum(1 for t in top if not t)
+    assert problem.row == 1 and f"row 1 leaves {empty} columns empty" in problem.found and "row 2 names them" in problem.found
+
+
+def test_empty_header_cells_are_one_problem(cells, cb, tmp_path):
+    text = cells.to_csv(index=False).split("\n", 1)
+    names = text[0].split(",")
+    for pos in (3, 5, 8):
+        names[pos] = ""
+    path = tmp_path / "holes.csv"
+    path.write_text(",".join(names) + "\n" + text[1], encoding="utf-8")
+    (problem,) = _problems(path, cb)
+    assert problem.found == "3 empty header cells (columns 4, 6, 9)"
+
+
 def test_declared_extra_header_rows_that_hold_respondents_are_refused(cells, cb, tmp_path):
     path = tmp_path / "plain.csv"
     cells.to_csv(path, index=False)
@@ -518,7 +583,7 @@ def test_labels_with_typographic_punctuation_are_recoded(cells, cb, typed, tmp_p
     assert any(changed in w and "answer labels recoded" in w for w in frame.attrs["warnings"])
 
 
-@pytest.mark.parametrize("minus", ["\u2212", "\u2013"])
+@pytest.mark.parametrize("minus", ["\u2212", "\u2013", "\u2010", "\uff0d"])
 def test_missing_codes_with_a_typeset_minus_are_read(minus, cells, cb, typed, tmp_path):
     coded = [n for n, v in cb.variables.items() if v.coded and n in cells]
     assert (cells[coded] == "-9").any().any()
@@ -556,6 +621,47 @@ def test_a_row_of_totals_is_one_problem(word, cells, cb, tmp_path):
     pd.concat([cells, total], ignore_index=True).to_csv(path, index=False)
     (p,) = _problems(path, cb)
     assert p.rows == (len(cells) + 2,) and "totals or averages" in p.found and repr(word) in p.found
+
+
+def test_a_row_of_totals_without_a_label_is_one_problem(cells, cb, tmp_path):
+    multi = _multi(cb)
+    sums = {c: str(pd.to_numeric(cells[c], errors="coerce").sum(min_count=1)) for c in multi}
+    total = pd.DataFrame([{**dict.fromkeys(cells.columns, ""), **sums}])
+    path = tmp_path / "totals.csv"
+    pd.concat([cells, total], ignore_index=True).to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.rows == (len(cells) + 2,) and p.found.startswith("a row of totals (no id")
+
+
+def test_invisible_characters_around_names_and_cells_are_spaces(cells, cb, typed, tmp_path):
+    """A zero-width space or word joiner pasted in with a name or a code shows nothing: read as a space."""
+    cells = cells.rename(columns={"met_sexual": "met_sexual\u200b", "sector": "\ufeffsector"})
+    cells.loc[cells["caseload"] == "", "caseload"] = "\u200b"
+    cells["know_route"] = cells["know_route"].map(lambda v: f"{v}\u2060" if v else v)
+    path = tmp_path / "invisible.csv"
+    cells.to_csv(path, index=False)
+    _same(read_survey(path, cb), typed)
+
+
+def test_columns_with_neither_name_nor_value_are_left_out(cells, cb, typed, tmp_path):
+    cells.insert(0, "", "")
+    cells.insert(5, "Unnamed: 5", "")
+    cells["Unnamed: 80"] = ""
+    path = tmp_path / "empty-columns.csv"
+    cells.to_csv(path, index=False)
+    _same(read_survey(path, cb), typed)
+    # A column without a name that holds values is still refused.
+    cells.loc[3, "Unnamed: 5"] = "x"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.found == "an empty header cell" and p.column == "(column 6)"
+
+
+def test_a_row_index_written_as_a_column_is_named(cells, cb, tmp_path):
+    path = tmp_path / "index.csv"
+    cells.to_csv(path)   # pandas' default: the index as an unnamed first column
+    (p,) = _problems(path, cb)
+    assert p.column == "(column 1)" and "a row index" in p.found and "index=False" in p.found
 
 
 def test_a_row_of_formulas_without_results_is_one_problem(cells, cb, tmp_path):
@@ -707,6 +813,30 @@ def test_qualtrics_style_export_loads_with_the_example_mapping(cells, cb, typed,
     _same(read_survey(path, cb, ReadOptions(mapping=mapping)), typed)
 
 
+@pytest.mark.parametrize("sep", [";", ", "], ids=["microsoft-forms", "google-forms"])
+def test_ticked_options_joined_in_one_column_are_one_problem_per_question(cells, cb, tmp_path, sep):
+    export = cells.copy()
+    for name, group in cb.groups.items():
+        ticked = export[list(group.members)].eq("1")
+        export[name] = [sep.join(group.members[m] for m, t in row.items() if t) for _, row in ticked.iterrows()]
+        export = export.drop(columns=list(group.members))
+    path = tmp_path / "forms.csv"
+    export.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert len(problems) == len(cb.groups)
+    assert all("ticked options joined in one cell" in p.found and p.column in cb.groups for p in problems)
+
+
+def test_an_export_the_codebook_does_not_name_is_a_few_problems(cells, cb, tmp_path):
+    export = cells.rename(columns={c: f"Q{i}" for i, c in enumerate(cells.columns)})
+    path = tmp_path / "unmapped.csv"
+    export.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert len(problems) <= 4
+    assert any(p.found.startswith(f"{len(cells.columns)} unknown columns: 'Q0', 'Q1'") for p in problems)
+    assert any("mapped to the codebook's" in p.expected for p in problems)
+
+
 def test_multi_other_codes_one_error_per_group(cells, cb, tmp_path):
     multi = _multi(cb)
     cells[multi] = cells[multi].replace("0", "2")  # SPSS habit: 1 = ticked, 2 = not ticked
@@ -728,6 +858,64 @@ def test_excel_error_text_in_a_csv_is_named(cells, cb, tmp_path):
     assert len(problems) == 2
     crim = next(p for p in problems if p.column == "met_criminal")
     assert crim.rows == tuple(r + 2 for r in rows) and "Excel error value #N/A" in crim.found
+
+
+@pytest.mark.parametrize("force", [lambda v: f'="{v}"', lambda v: f"'{v}"], ids=["formula", "apostrophe"])
+def test_excel_text_forced_cells_read_as_the_value_inside(cells, cb, typed, tmp_path, force):
+    """="3" (an export keeping leading zeros) and '3 (Excel's text mark, or a guard against formula
+    injection) in every coded and id cell: the same frame, and one warning that says so."""
+    columns = [n for n, v in cb.variables.items() if n in cells and (v.coded or v.type == "id")]
+    filled = {c: cells[c] != "" for c in columns}
+    for c in columns:
+        cells.loc[filled[c], c] = cells.loc[filled[c], c].map(force)
+    path = tmp_path / "forced.csv"
+    cells.to_csv(path, index=False)
+    frame = read_survey(path, cb)
+    _same(frame, typed)
+    (warning,) = [w for w in frame.attrs["warnings"] if "Excel keeps a value text" in w]
+    assert f"{sum(int(f.sum()) for f in filled.values())} cells in {len(columns)} column(s)" in warning
+
+
+def test_excel_text_forced_labels_and_ids_are_unwrapped_only_where_invalid(cells, cb, typed, tmp_path):
+    cells["respondent_id"] = cells["respondent_id"].map(lambda v: f'="{v}"')
+    cells["sector"] = cells["sector"].map(lambda c: f'="{cb.variables["sector"].codes[int(c)]}"')
+    cells.loc[3, "remarks"] = "'s avonds bereikbaar"   # free text is never changed
+    path = tmp_path / "labels.csv"
+    cells.to_csv(path, index=False)
+    frame = read_survey(path, cb)
+    pd.testing.assert_frame_equal(frame.drop(columns="remarks"), typed.drop(columns="remarks"))
+    assert frame.loc[3, "remarks"] == "'s avonds bereikbaar"
+    # A forced cell that is no value inside either is named as it stands, once.
+    cells.loc[5, "caseload"] = '="veel"'
+    cells.to_csv(path, index=False)
+    (problem,) = _problems(path, cb)
+    assert problem.column == "caseload" and "'=\"veel\"'" in problem.found
+
+
+@pytest.mark.parametrize("write", [lambda v: f"{float(v):.1E}", lambda v: repr(float(v) * (1 + 2**-50))],
+                         ids=["scientific", "float-noise"])
+def test_whole_numbers_written_as_floats_are_read(cells, cb, typed, tmp_path, write):
+    """1.0E+00 (scientific notation) and 2.000000000000002 (binary noise of a computed value, as
+    SPSS and spreadsheets print it) are the whole numbers they stand for."""
+    numeric = [n for n, v in cb.variables.items() if n in cells and v.coded]
+    for c in numeric:
+        filled = cells[c] != ""
+        cells.loc[filled, c] = cells.loc[filled, c].map(write)
+    path = tmp_path / "floats.csv"
+    cells.to_csv(path, index=False)
+    _same(read_survey(path, cb), typed)
+
+
+def test_floats_that_are_no_whole_number_are_still_refused(cells, cb, tmp_path):
+    cells.loc[2, "caseload"] = "2.0001"      # typed, no noise
+    cells.loc[4, "caseload"] = "2.5E+00"
+    cells.loc[6, "n_sexual"] = "1E+30"
+    path = tmp_path / "fractions.csv"
+    cells.to_csv(path, index=False)
+    problems = _problems(path, cb)
+    found = {(p.column, p.row): p.found for p in problems}
+    assert "'2.0001'" in found["caseload", 4] and "'2.5E+00'" in found["caseload", 6]
+    assert found["n_sexual", 8] == "the number 1E+30"
 
 
 def test_encoding_named_but_file_is_utf8(cells, cb, tmp_path):

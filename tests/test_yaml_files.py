@@ -215,3 +215,22 @@ def test_strict_models_take_no_blank_text_and_only_true_or_false_for_a_switch():
                          ({"text": "  "}, "a non-empty text"), ({"source": ""}, "or null for none")]:
         with pytest.raises(ValidationError, match=words):
             Item(**{"consent": True, "text": "t", **wrong})
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", ".NaN"])
+def test_a_number_that_is_not_finite_is_refused(tmp_path, value):
+    """YAML reads .nan and .inf as numbers; no parameter, threshold or published figure is one."""
+    path = tmp_path / "a.yml"
+    path.write_text(f"name: x\ninner:\n  share: {value}\n", encoding="utf-8")
+
+    class Share(StrictModel):
+        share: float
+
+    class Holder(StrictModel):
+        name: str
+        inner: Share
+
+    with pytest.raises(InputError) as err:
+        load_model(path, Holder, "a test file")
+    (problem,) = err.value.problems
+    assert problem.key == "inner.share" and "finite" in problem.expected + problem.found
