@@ -447,3 +447,19 @@ def test_an_override_with_a_colon_is_text_and_a_key_twice_in_a_section_is_named(
         load_params(SHIPPED, ["title={a: b}"])
     (p,) = err.value.problems
     assert p.key == "title" and p.found == "{'a': 'b'}"
+
+
+def test_a_period_that_ends_before_it_starts_is_named_as_such():
+    """Not as a label that names the wrong years: the label is right, the dates are not."""
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, ["reference_period.start=2024-01-01"])
+    (problem,) = err.value.problems
+    assert problem.key == "reference_period" and "end after start" in problem.expected
+
+
+@pytest.mark.parametrize("date", ["2023-06-01", "2023-12-31"])
+def test_a_report_is_published_after_the_period_it_reports_on(date):
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, [f"publication.date={date}"])
+    (problem,) = err.value.problems
+    assert problem.key == "reference_period" and f"publication.date = {date}" in problem.expected
