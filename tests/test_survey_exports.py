@@ -633,6 +633,20 @@ def test_a_row_of_totals_without_a_label_is_one_problem(cells, cb, tmp_path):
     assert p.rows == (len(cells) + 2,) and p.found.startswith("a row of totals (no id")
 
 
+def test_one_questionnaire_submitted_twice_is_one_problem(cells, cb, tmp_path):
+    """The same answers to twenty and more questions under another id: one professional's victims
+    would count twice. Rows alike in a few answers (no victim met) are left alone."""
+    met = list(cells.index[cells["met_sexual"] == "1"][:2])
+    quiet = list(cells.index[(cells["met_sexual"] == "2") & (cells["met_criminal"] == "2")][:1])
+    again = cells.loc[met + quiet].assign(respondent_id=["R901", "R902", "R903"])
+    path = tmp_path / "twice.csv"
+    pd.concat([cells, again], ignore_index=True).to_csv(path, index=False)
+    problems = _problems(path, cb)
+    assert [p.rows for p in problems] == [(met[0] + 2, len(cells) + 2), (met[1] + 2, len(cells) + 3)]
+    assert all("one questionnaire submitted more than once" in p.found and "'R901'" in problems[0].found
+               for p in problems)
+
+
 def test_invisible_characters_around_names_and_cells_are_spaces(cells, cb, typed, tmp_path):
     """A zero-width space or word joiner pasted in with a name or a code shows nothing: read as a space."""
     cells = cells.rename(columns={"met_sexual": "met_sexual\u200b", "sector": "\ufeffsector"})
