@@ -466,6 +466,13 @@ def test_sav_labels_that_change_no_answer_are_one_warning(cb, typed, tmp_path):
     pyreadstat.write_sav(data, str(path), variable_value_labels=labels)
     (problem,) = _problems(path, cb)
     assert problem.column == "met_sexual" and problem.found == "'Nee'"
+    # An answer's label on a missing code that cases hold: those answers would be read as missing.
+    labels["met_sexual"][1.0] = "Ja"
+    labels["caseload"][-9.0] = "100 of meer"
+    assert (data["caseload"] == -9).any()
+    pyreadstat.write_sav(data, str(path), variable_value_labels=labels)
+    (problem,) = _problems(path, cb)
+    assert problem.column == "caseload" and problem.found == "'100 of meer'"
 
 
 # ------------------------------------------------------------------ conventions and known causes
@@ -517,15 +524,17 @@ def test_qualtrics_extra_header_rows_named(cells, cb, typed, tmp_path):
     assert p.rows == (4,) and "extra_header_rows: 3" in p.expected and "answers" in p.found
 
 
-def test_a_header_in_two_rows_is_one_problem(cells, cb, tmp_path):
-    """SurveyMonkey: the question above its first option only, 'Response' or the option below."""
+@pytest.mark.parametrize("options", ["names", "labels"])
+def test_a_header_in_two_rows_is_one_problem(cells, cb, tmp_path, options):
+    """SurveyMonkey: the question above its first option only, 'Response' or the option below
+    (its label, which repeats across questions: 'Anders')."""
     groups = {m: g for g in cb.groups.values() for m in g.members}
     top, below = [], []
     for c in cells.columns:
         group = groups.get(c)
         first = group is None or next(iter(group.members)) == c
         top.append(c if group is None else (f"{group.name}?" if first else ""))
-        below.append("Response" if group is None else c)
+        below.append("Response" if group is None else (c if options == "names" else group.members[c]))
     path = tmp_path / "monkey.csv"
     pd.DataFrame([below, *cells.to_numpy().tolist()], columns=top).to_csv(path, index=False)
     (problem,) = _problems(path, cb)
@@ -623,9 +632,11 @@ def test_a_row_of_totals_is_one_problem(word, cells, cb, tmp_path):
     assert p.rows == (len(cells) + 2,) and "totals or averages" in p.found and repr(word) in p.found
 
 
-def test_a_row_of_totals_without_a_label_is_one_problem(cells, cb, tmp_path):
+@pytest.mark.parametrize("figure", [lambda s, n: str(s), lambda s, n: f"{s / n:.2f}", lambda s, n: f"{100 * s / n:.0f}%",
+                                    lambda s, n: f"{s},0"], ids=["sums", "averages", "percentages", "comma"])
+def test_a_row_of_totals_without_a_label_is_one_problem(cells, cb, tmp_path, figure):
     multi = _multi(cb)
-    sums = {c: str(pd.to_numeric(cells[c], errors="coerce").sum(min_count=1)) for c in multi}
+    sums = {c: figure(int(pd.to_numeric(cells[c], errors="coerce").sum()), len(cells)) for c in multi}
     total = pd.DataFrame([{**dict.fromkeys(cells.columns, ""), **sums}])
     path = tmp_path / "totals.csv"
     pd.concat([cells, total], ignore_index=True).to_csv(path, index=False)
@@ -647,13 +658,92 @@ def test_one_questionnaire_submitted_twice_is_one_problem(cells, cb, tmp_path):
                for p in problems)
 
 
-def test_invisible_characters_around_names_and_cells_are_spaces(cells, cb, typed, tmp_path):
-    """A zero-width space or word joiner pasted in with a name or a code shows nothing: read as a space."""
-    cells = cells.rename(columns={"met_sexual": "met_sexual\u200b", "sector": "\ufeffsector"})
-    cells.loc[cells["caseload"] == "", "caseload"] = "\u200b"
-    cells["know_route"] = cells["know_route"].map(lambda v: f"{v}\u2060" if v else v)
-    path = tmp_path / "invisible.csv"
+def test_empty_cells_written_as_text_formulas_are_empty(cells, cb, typed, tmp_path):
+    """="" everywhere a cell is empty: read as empty (no routing problems), and a row of them with
+    only an id is a response with no answer, as a row of blank cells is."""
+    forced = cells.map(lambda v: f'="{v}"')
+    path = tmp_path / "forced-everything.csv"
+    forced.to_csv(path, index=False)
+    _same(read_survey(path, cb), typed)
+    empty_response = pd.DataFrame([{**dict.fromkeys(cells.columns, '=""'), "respondent_id": "R999", "synthetic": "1"}])
+    pd.concat([cells, empty_response], ignore_index=True).to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.rows == (len(cells) + 2,) and "no answer at all" in p.found
+
+
+def test_numbers_that_round_to_a_whole_one_are_still_fractions(cells, cb, tmp_path):
+    cells.loc[2, "victim_gender_female"] = "1e-400"
+    path = tmp_path / "tiny.csv"
     cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert "'1e-400'" in p.found
+
+
+@pytest.mark.parametrize("write", [lambda v: f"{float(v):.1E}", lambda v: repr(float(v) * (1 + 2**-50))],
+                         ids=["scientific", "float-noise"])
+def test_floats_with_a_decimal_point_in_a_semicolon_file(cells, cb, typed, tmp_path, write):
+    """';' files take ',' as the decimal mark, but a '.' before an exponent or ten digits groups no thousands."""
+    for c in [n for n, v in cb.variables.items() if n in cells and v.coded]:
+        filled = cells[c] != ""
+        cells.loc[filled, c] = cells.loc[filled, c].map(write)
+    path = tmp_path / "semi.csv"
+    cells.to_csv(path, index=False, sep=";")
+    _same(read_survey(path, cb), typed)
+
+
+def test_forced_labels_in_every_column_are_no_header_row(cells, cb, typed, tmp_path):
+    for c in _single(cb):
+        var = cb.variables[c]
+        filled = cells[c] != ""
+        cells.loc[filled, c] = cells.loc[filled, c].map(lambda v, var=var: f"'{({**var.codes, **cb.missing_codes})[int(v)]}")
+    path = tmp_path / "forced-labels.csv"
+    cells.to_csv(path, index=False)
+    _same(read_survey(path, cb), typed)
+
+
+def test_a_stale_separator_hint_above_a_blank_line_is_named(cells, cb, tmp_path):
+    path = tmp_path / "stale.csv"
+    path.write_text("sep=;\n\n" + cells.to_csv(index=False), encoding="utf-8")
+    (problem,) = _problems(path, cb)
+    assert "'sep=;'" in problem.expected
+
+
+def test_a_survey_tools_metadata_columns_are_one_problem(cells, cb, tmp_path):
+    for i, name in enumerate(["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration", "Finished"]):
+        cells.insert(i, name, "x")
+    path = tmp_path / "meta.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.found.startswith("7 unknown columns: 'StartDate'") and "ignore:" in p.expected
+
+
+def test_empty_ids_are_one_problem(cells, cb, tmp_path):
+    cells.loc[[3, 5, 8], "respondent_id"] = ""
+    path = tmp_path / "no-ids.csv"
+    cells.to_csv(path, index=False)
+    (p,) = _problems(path, cb)
+    assert p.rows == (5, 7, 10) and p.found == "3 empty cells"
+
+
+def test_invisible_characters_around_names_and_cells_are_spaces(cells, cb, typed, tmp_path):
+    """A zero-width space, word joiner, direction mark or soft hyphen pasted in with a name or a code
+    shows nothing: read as a space; a row or a column of nothing else is blank."""
+    cells = cells.rename(columns={"met_sexual": "met_sexual\u200b", "sector": "\ufeffsector", "caseload": "caseload\u200e"})
+    cells.loc[cells["caseload\u200e"] == "", "caseload\u200e"] = "\u200b"
+    cells["know_route"] = cells["know_route"].map(lambda v: f"{v}\u2060" if v else v)
+    cells["function"] = cells["function"].map(lambda v: f"\u00ad{v}\u200f" if v else v)
+    cells[""] = ""
+    cells.loc[4, ""] = "\u200b"
+    blank = pd.DataFrame([dict.fromkeys(cells.columns, "\u200b")])
+    path = tmp_path / "invisible.csv"
+    pd.concat([cells.iloc[:100], blank, cells.iloc[100:]], ignore_index=True).to_csv(path, index=False)
+    _same(read_survey(path, cb), typed)
+
+
+def test_an_empty_column_in_a_workbook_is_left_out(cells, cb, typed, tmp_path):
+    cells.insert(5, "", "")
+    path = tmp_path / "gap.xlsx"
+    _workbook(cells, cb, path)
     _same(read_survey(path, cb), typed)
 
 
