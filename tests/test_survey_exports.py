@@ -656,6 +656,8 @@ def test_one_questionnaire_submitted_twice_is_one_problem(cells, cb, tmp_path):
     assert [p.rows for p in problems] == [(met[0] + 2, len(cells) + 2), (met[1] + 2, len(cells) + 3)]
     assert all("one questionnaire submitted more than once" in p.found and "'R901'" in problems[0].found
                for p in problems)
+    typed = read_survey(SURVEY, cb).drop(columns=["respondent_id", "synthetic"])
+    assert [f"to all {typed.iloc[i].notna().sum()} questions" in p.found for i, p in zip(met, problems)] == [True] * 2
     # The same row under the same id: one problem, the id's.
     pd.concat([cells, cells.loc[met[:1]]], ignore_index=True).to_csv(path, index=False)
     (p,) = _problems(path, cb)
