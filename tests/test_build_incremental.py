@@ -209,6 +209,28 @@ def test_a_stopped_worker_ends_with_its_figure_processes(tmp_path):
             os.kill(pid, 0)   # gone (and reaped: no zombie left behind)
 
 
+def test_a_figure_process_ends_on_sigterm_without_the_workers_handler(tmp_path, monkeypatch):
+    """The worker's SIGTERM handler ends the figure processes it lists; a figure process inherits
+    that list (its siblings), so it must not run the handler: SIGTERM simply ends it."""
+    import matplotlib.pyplot as plt
+
+    from exploitation_report.chapters import present
+
+    def record_handler(fig, path):
+        path.write_text(f"{signal.getsignal(signal.SIGTERM) == signal.SIG_DFL} {present._WRITERS}")
+
+    monkeypatch.setattr(present, "_write_figure", record_handler)
+    monkeypatch.setattr(present, "_WRITERS", [])
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        for name in ("fig-a", "fig-b"):
+            present.emit_figure("part", plt.figure(), id=name, caption="c", alt="a", figures_dir=tmp_path)
+        present.wait_for_figures()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert [(tmp_path / f"{name}.svg").read_text() for name in ("fig-a", "fig-b")] == ["True []", "True []"]
+
+
 def fail_with_two_problems():
     from exploitation_report.inputs.errors import InputError, Problem
 

@@ -475,6 +475,25 @@ def test_sav_labels_that_change_no_answer_are_one_warning(cb, typed, tmp_path):
     assert problem.column == "caseload" and problem.found == "'100 of meer'"
 
 
+def test_sav_label_on_a_fractional_code_is_no_label_of_its_whole_part(cb, typed, tmp_path):
+    """A label for 1.5 is not one for code 1 (which int() would make of it): no case holds such a
+    code, so it is warned of as such; a case holding 1.5 is refused as a fraction."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    path = _sav(cb, tmp_path / "half.sav")
+    data, meta = pyreadstat.read_sav(str(path))
+    labels = {**meta.variable_value_labels}
+    labels["met_sexual"] = {**labels["met_sexual"], 1.5: "Half"}
+    pyreadstat.write_sav(data, str(path), variable_value_labels=labels)
+    frame = read_survey(path, cb)
+    _same(frame, typed)
+    (warning,) = [w for w in frame.attrs["warnings"] if "value labels other than the codebook's" in w]
+    assert "'Half' for 1.5 on met_sexual" in warning
+    data.loc[0, "met_sexual"] = 1.5
+    pyreadstat.write_sav(data, str(path), variable_value_labels=labels)
+    problems = _problems(path, cb)
+    assert [p.column for p in problems] == ["met_sexual"] and "1.5" in str(problems[0])
+
+
 # ------------------------------------------------------------------ conventions and known causes
 
 
@@ -540,6 +559,17 @@ def test_a_header_in_two_rows_is_one_problem(cells, cb, tmp_path, options):
     (problem,) = _problems(path, cb)
     empty = sum(1 for t in top if not t)
     assert problem.row == 1 and f"row 1 leaves {empty} columns empty" in problem.found and "row 2 names them" in problem.found
+
+
+def test_two_unnamed_text_columns_are_no_header_in_two_rows(cells, cb, tmp_path):
+    """Text under two unnamed columns is no second header row when the named columns beside
+    them hold answers: the empty header cells are the problem, not SurveyMonkey."""
+    cells.insert(3, "", "meer info")
+    cells.insert(6, "Unnamed: 6", "zie dossier")
+    path = tmp_path / "notes.csv"
+    cells.to_csv(path, index=False)
+    (problem,) = _problems(path, cb)
+    assert problem.found == "2 empty header cells (columns 4, 7)" and "SurveyMonkey" not in str(problem)
 
 
 def test_empty_header_cells_are_one_problem(cells, cb, tmp_path):
@@ -801,6 +831,10 @@ def test_a_row_index_written_as_a_column_is_named(cells, cb, tmp_path):
     cells.to_csv(path)   # pandas' default: the index as an unnamed first column
     (p,) = _problems(path, cb)
     assert p.column == "(column 1)" and "a row index" in p.found and "index=False" in p.found
+    # The index of a filtered, then sorted frame: distinct numbers, neither from 0 nor in order.
+    cells.iloc[1::2].sample(frac=1, random_state=1).to_csv(path)
+    (p,) = _problems(path, cb)
+    assert p.column == "(column 1)" and "filtered or sorted" in p.found and "index=False" in p.found
 
 
 def test_a_row_of_formulas_without_results_is_one_problem(cells, cb, tmp_path):
