@@ -227,6 +227,25 @@ def test_an_unsafe_variant_name_is_refused_before_any_work(tmp_path, monkeypatch
         build_mod.build(2024, engine="builtin", variant="../2023", output_root=tmp_path / "o", build_root=tmp_path / "b")
 
 
+def test_a_variant_without_file_or_overrides_is_refused(tmp_path, monkeypatch):
+    """A mistyped variant name would publish a copy of the base edition under that name."""
+    monkeypatch.setattr(build_mod, "load_inputs", lambda params: pytest.fail("no work for a variant that is none"))
+    with pytest.raises(InputError) as err:
+        build_mod.build(2024, engine="builtin", variant="nosuchfile", output_root=tmp_path / "o",
+                        build_root=tmp_path / "b")
+    (problem,) = err.value.problems
+    assert problem.file.endswith("nosuchfile.yml") and "no such file and no overrides" in problem.found
+
+
+def test_relative_roots_are_made_absolute_before_any_step(tmp_path, monkeypatch):
+    """The notebooks and the companion's render run in other working folders."""
+    seen = []
+    monkeypatch.setattr(build_mod, "_build_locked", lambda *args: seen.append(args[5:7]) or "built")
+    monkeypatch.chdir(tmp_path)
+    assert build_mod.build(2024, engine="builtin", output_root=Path("o"), build_root=Path("b"), force=True) == "built"
+    assert seen == [(tmp_path / "o", tmp_path / "b")]
+
+
 def test_the_simulation_study_is_a_step_before_the_notebooks_with_the_editions_parameters(tmp_path, monkeypatch):
     steps, studies = [], []
 

@@ -9,7 +9,13 @@ from typer.testing import CliRunner
 from exploitation_report.chapters.compare_text import variant_appendix, variant_notice
 from exploitation_report.cli import app
 from exploitation_report.inputs.errors import InputError
-from exploitation_report.pipeline.compare import EditionData, compare_editions, param_changes, read_edition
+from exploitation_report.pipeline.compare import (
+    EditionData,
+    compare_editions,
+    param_changes,
+    read_edition,
+    shown,
+)
 from exploitation_report.pipeline.editions import edition_id, parse_edition_id
 from exploitation_report.pipeline.results import count, estimate, share
 from exploitation_report.pipeline.variants import load_variant, merged_overrides
@@ -169,6 +175,146 @@ def test_the_appendix_says_plainly_when_the_base_edition_is_missing_and_escapes_
     assert "\\*dit\\*" in notice
 
 
+
+# --------------------------------------------------------------------------- hidden figures, parts and brackets
+
+
+def _moved(base, variant):
+    comparison = compare_editions(edition(base), edition(variant, name="2024--x"))
+    return comparison, {c.key: c for c in comparison.figures}
+
+
+def _row(text, key):
+    """The appendix row of the figure `key` (keys are escaped Markdown there)."""
+    escaped = key.replace(".", "\\.").replace("_", "\\_")
+    return next(line for line in text.splitlines() if line.startswith(f"| {escaped}"))
+
+
+def test_a_figure_hidden_in_the_base_and_missing_from_the_variant_is_removed_not_shown():
+    base = copy.deepcopy(RESULTS)
+    base["survey"]["sector_3"] = {"label": "Politie", "base": count(19, "respondents"),
+                                  "met_both": share({"base": 19, "count": None, "estimate": None, "suppressed": True})}
+    comparison, moved = _moved(base, copy.deepcopy(RESULTS))
+    hidden = moved["survey.sector_3.met_both"]
+    assert hidden.status == "removed" and hidden.suppression is None
+    assert hidden.old_hidden and not hidden.new_hidden
+    assert moved["survey.sector_3.base"].suppression is None
+    assert (shown(hidden, "old"), shown(hidden, "new")) == ("hidden", "-")
+    markdown = comparison.to_markdown()
+    assert "| survey.sector_3.met_both | Politie | hidden | - |  |" in markdown
+    assert "shown" not in markdown and "values changed" not in markdown
+    row = _row(variant_appendix(comparison, 2024), "survey.sector_3.met_both")
+    assert "| verborgen | niet in deze editie |" in row
+    assert "gepubliceerd" not in row and "waarden anders" not in row
+    # The other way round: a figure new in the variant and hidden there is added, not hidden.
+    _, moved = _moved(copy.deepcopy(RESULTS), base)
+    added = moved["survey.sector_3.met_both"]
+    assert added.status == "added" and added.suppression is None and added.new_hidden
+    assert (shown(added, "old"), shown(added, "new")) == ("-", "hidden")
+
+
+def test_a_hidden_side_reads_hidden_not_a_count_of_changed_values():
+    variant = copy.deepcopy(RESULTS)
+    variant["survey"]["items"]["reported_to"]["options"]["report_police"].update(
+        suppressed=True, count=None, estimate=None, interval={"low": None, "high": None, "level": 0.95,
+                                                                "method": "wilson"})
+    variant["survey"]["items"]["reported_to"]["base"] = count(None, "respondents")
+    comparison, moved = _moved(RESULTS, variant)
+    police = moved["survey.items.reported_to.options.report_police"]
+    assert police.suppression == "hidden" and police.new_hidden and not police.old_hidden
+    assert shown(police, "old") == "0.2857 [0.14, 0.5]" and shown(police, "new") == "hidden"
+    assert shown(moved["survey.items.reported_to.base"], "new") == "hidden"
+    markdown = comparison.to_markdown()
+    assert "values changed" not in markdown
+    text = variant_appendix(comparison, 2024)
+    assert "waarden anders" not in text
+    assert _row(text, "survey.items.reported_to.options.report_police").endswith(
+        "| 28\\,6\\% \\(14\\,0–50\\,0\\%\\) | verborgen | nu niet gepubliceerd |")
+    # And back: the base's hidden side reads hidden, the variant's value is shown.
+    comparison, moved = _moved(variant, RESULTS)
+    police = moved["survey.items.reported_to.options.report_police"]
+    assert police.suppression == "shown" and shown(police, "old") == "hidden"
+    assert "| verborgen | 28\\,6\\%" in _row(variant_appendix(comparison, 2024), police.key)
+
+
+def test_a_row_whose_sides_show_the_same_says_which_part_moved():
+    mse = estimate(76.6, 58.0, 109.3, unit="persons", method="profile_likelihood",
+                   overlaps=[{"lists": ["a", "b"], **count(7, "persons")}, {"lists": ["a", "c"], **count(3, "persons")}])
+    base = copy.deepcopy(RESULTS)
+    base["estimation"]["mse"] = mse
+    base["survey"]["items"]["reported_to"]["options"]["report_police"]["share_of_answers"] = 0.494
+    base["survey"]["pooled"] = share({"base": None, "count": None, "estimate": None, "suppressed": True})
+    variant = copy.deepcopy(base)
+    variant["estimation"]["mse"]["overlaps"][0].update(value=None, suppressed=True)
+    variant["survey"]["items"]["reported_to"]["options"]["report_police"]["share_of_answers"] = None
+    variant["survey"]["pooled"]["base"] = 50
+    comparison, moved = _moved(base, variant)
+    mse_change = moved["estimation.mse"]
+    assert [(d.part, d.kind) for d in mse_change.details()] == [("overlaps[0]", "hidden")]
+    assert shown(mse_change, "old") == "76.6 [58, 109.3]"
+    assert shown(mse_change, "new") == "76.6 [58, 109.3]; also: overlaps[0] now hidden"
+    police = moved["survey.items.reported_to.options.report_police"]
+    assert shown(police, "new").endswith("; also: share_of_answers: 0.494 -> not published")
+    pooled = moved["survey.pooled"]
+    assert shown(pooled, "new") == "hidden; also: base: not published -> 50"
+    text = variant_appendix(comparison, 2024)
+    assert _row(text, "estimation.mse").endswith("| alleen een onderdeel verandert: overlaps\\[0\\] nu niet gepubliceerd |")
+    assert "share\\_of\\_answers\\: 0\\,494 → niet gepubliceerd" in _row(text, police.key)
+    assert _row(text, "survey.pooled").endswith("| verborgen | verborgen | alleen een onderdeel verandert: base\\: "
+                                                "niet gepubliceerd → 50 |")
+    # A row whose value moved needs no such note.
+    assert moved["estimation.mse"].details() and not compare_editions(
+        edition(), edition({**RESULTS, "survey": {**RESULTS["survey"], "met_any": {**MET_ANY, "estimate": 0.6}}})
+    ).figures[0].details()
+
+
+def test_a_test_is_read_by_its_p_value():
+    test = {"kind": "test", "unit": "p_value", "method": "chi2", "p_value": 0.017, "n": 222, "dof": 6,
+            "suppressed": False}
+    base = {**RESULTS, "survey": {**RESULTS["survey"], "test_sector": test}}
+    variant = {**RESULTS, "survey": {**RESULTS["survey"], "test_sector": {**test, "p_value": 0.005, "dof": 4}}}
+    change = compare_editions(edition(base), edition(variant)).figures[0]
+    assert (change.old, change.new) == (0.017, 0.005)
+
+
+def test_the_brackets_say_which_are_confidence_intervals_and_which_are_ranges():
+    base = copy.deepcopy(RESULTS)
+    base["estimation"]["sensitivity"] = {"band_cap": estimate(166.7, 162.7, 182.8, unit="persons", level=None,
+                                                              method="one_at_a_time", label="Bovengrens")}
+    base["estimation"]["bias"] = estimate(0.0915, 0.0228, 0.1603, unit="relative_error", level=0.95,
+                                          method="monte_carlo_normal")
+    base["estimation"]["ratio90"] = estimate(2.0, 1.5, 2.5, unit="ratio", level=0.9, method="bootstrap")
+    variant = copy.deepcopy(base)
+    variant["estimation"]["sensitivity"]["band_cap"] = estimate(120.8, 117.9, 132.6, unit="persons", level=None,
+                                                                method="one_at_a_time", label="Bovengrens")
+    variant["estimation"]["bias"] = estimate(-0.1137, -0.1685, -0.0589, unit="relative_error", level=0.95,
+                                             method="monte_carlo_normal")
+    variant["estimation"]["ratio90"] = estimate(3.0, 2.5, 3.5, unit="ratio", level=0.9, method="bootstrap")
+    variant["estimation"]["any"] = estimate(100.0, 50.0, 200.0, unit="persons", method="bootstrap")
+    comparison, moved = _moved(base, variant)
+    cap = moved["estimation.sensitivity.band_cap"]
+    assert (cap.interval_kind, cap.interval_level, cap.interval_method) == ("range", None, "one_at_a_time")
+    assert moved["estimation.bias"].interval_kind == "monte_carlo"
+    assert moved["estimation.any"].interval_kind == "confidence"
+    assert shown(cap, "new") == "120.8 [117.9, 132.6] (range: one_at_a_time)"
+    assert shown(moved["estimation.bias"], "new").endswith("(95% Monte Carlo)")
+    assert shown(moved["estimation.ratio90"], "new") == "3 [2.5, 3.5] (90% CI)"
+    assert shown(moved["estimation.any"], "new") == "100 [50, 200]"
+    text = variant_appendix(comparison, 2024)
+    assert "\\(bereik 163–183\\) | 121 \\(bereik 118–133\\)" in _row(text, "estimation.sensitivity.band_cap")
+    assert "MC\\-interval" in _row(text, "estimation.bias")
+    assert "90\\%\\-BI 2\\,500–3\\,500" in _row(text, "estimation.ratio90")
+    assert "| 100 \\(50\\,0–200\\) |" in _row(text, "estimation.any")
+    intro = text.split("\n")[0]
+    assert "„bereik” is geen betrouwbaarheidsinterval" in intro and "gevoeligheidsanalyse" in intro
+    assert "MC-interval (Monte Carlo)" in intro and "90%-BI" in intro
+    # With only 95% confidence intervals the sentence says just that.
+    only_ci = variant_appendix(compare_editions(edition(), edition(
+        {**RESULTS, "survey": {**RESULTS["survey"], "met_any": {**MET_ANY, "estimate": 0.6}}})), 2024)
+    assert only_ci.split("\n")[0].endswith("Tussen haakjes staat het 95%-betrouwbaarheidsinterval, "
+                                           "waar het cijfer er een heeft.")
+
+
 # --------------------------------------------------------------------------- variant names and files
 
 
@@ -208,3 +354,12 @@ def test_the_shipped_variant_file_is_valid():
 def test_read_edition_of_a_missing_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="not built"):
         read_edition("2024", tmp_path)
+
+
+def test_a_seed_or_a_year_is_written_without_thousands_points():
+    from exploitation_report.chapters.compare_text import change_text
+    from exploitation_report.pipeline.compare import ParamChange
+
+    assert str(change_text(ParamChange("estimation.bootstrap.seed", 20241009, 7))).endswith(
+        " = 7 (basiseditie: 20241009)")
+    assert r"1\.200)" in str(change_text(ParamChange("population.first_line_professionals", 1200, 1500)))

@@ -56,3 +56,25 @@ def test_registrations_year_without_rows_is_reported_at_validation():
         load_inputs(params)
     text = str(err.value)
     assert "registrations_2024.csv" in text and "registrations_year = 1990" in text and "2022, 2023" in text
+
+
+def test_registrations_of_the_registrar_under_another_spelling_are_refused_at_validation(tmp_path):
+    """'zvhg' rows would be left out of the estimate without a word ('no figures for 2023')."""
+    import pandas as pd
+
+    from exploitation_report.inputs.edition import load_inputs
+    from exploitation_report.inputs.errors import InputError
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.paths import PROJECT_ROOT
+
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml")
+    regs = pd.read_csv(params.input_path("registrations"), dtype=str, keep_default_na=False)
+    registrar = params.municipality.registering_organisation.short
+    regs.loc[(regs["source"] == registrar) & (regs["year"] == "2023"), "source"] = registrar.lower()
+    path = tmp_path / "regs.csv"
+    regs.to_csv(path, index=False)
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml", [f"inputs.registrations={path}"])
+    with pytest.raises(InputError) as err:
+        load_inputs(params)
+    (problem,) = err.value.problems
+    assert problem.column == "source" and registrar.lower() in problem.found and problem.rows

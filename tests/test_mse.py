@@ -53,6 +53,7 @@ def test_read_accepts_semicolons_zero_rows_and_the_synthetic_flag(tmp_path):
     ("A,B,count\n1,2,5\n", 2, "B", "0 (not on this list)"),
     ("A,B,count\n1,0,-1\n", 2, "count", "whole number from 0"),
     ("A,B,count\n1,0,2.5\n", 2, "count", "whole number from 0"),
+    ("A,B,count\n1,0,1.000\n", 2, "count", "whole number from 0"),   # a Dutch thousand, not 1
     ("A,B,count\n1,0,5\n0,1,3\n1,0,2\n", 4, "A, B", "each capture pattern once"),
     ("A,B,count\n0,0,5\n", 2, "A, B", "count 0 for the pattern on no list"),
     ("A,B,count,synthetic\n1,0,5,yes\n", 2, "synthetic", "0 (real data) or 1"),
@@ -64,6 +65,10 @@ def test_read_accepts_semicolons_zero_rows_and_the_synthetic_flag(tmp_path):
     ("A,B,count\n1,0,0\n0,1,0\n1,1,0\n", None, None, "at least one person on a list"),
     ("A,B,count\n1,0,5\n0,1,3\n", None, None, "persons found on two or more lists"),
     ("A,B,count\n1,0,5\n0,1,3\n1,1,2\nTotaal,,10\n", 5, None, "not a totals row"),   # one problem, not three
+    # A marker column misnamed, or an extra 0/1 column, would be read as one more list (the estimate changes).
+    ("A,B,count,Synthetic\n1,0,5,1\n0,1,3,1\n1,1,2,1\n", 1, "Synthetic", "'synthetic' as written here"),
+    ("A,B,Count\n1,0,5\n0,1,3\n1,1,2\n", 1, "Count", "'count' as written here"),
+    ("A,B,C,checked,count\n1,0,0,1,5\n0,1,0,1,3\n1,1,0,1,2\n0,1,1,1,1\n", 1, "checked", "each leave out some"),
 ])
 def test_bad_files_name_file_row_column(tmp_path, text, row, column, expected):
     path = write(tmp_path, text)

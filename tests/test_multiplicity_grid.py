@@ -96,5 +96,8 @@ def test_the_correction_comes_from_the_parameters_and_is_at_least_one():
 
     params = load_params(PROJECT_ROOT / "params" / "2024.yml")
     assert est.Assumptions.from_params(params).per_victim == (1.0, 1.0, 1.3)
-    with pytest.raises(InputError, match="per_victim_correction.low >= 1"):
+    with pytest.raises(InputError) as err:
         load_params(PROJECT_ROOT / "params" / "2024.yml", ["estimation.per_victim_correction.low=0.8"])
+    (problem,) = err.value.problems
+    assert problem.key == "estimation.per_victim_correction" and problem.expected.startswith("low >= 1")
+    assert problem.found == "0.8"

@@ -84,6 +84,11 @@ def test_overrides_are_typed_validated_and_leave_input_alone():
     data = raw()
     apply_overrides(data, ["year=2030"], "x")
     assert data["year"] == 2024  # the dict is untouched too
+    # A section given whole, then a key below it: the first override keeps the value it was given.
+    given = {"estimation.nonresponse_factor": {"low": 0, "central": 0.3, "high": 1},
+             "estimation.nonresponse_factor.central": 0.4}
+    assert apply_overrides(data, given, "x")["estimation"]["nonresponse_factor"]["central"] == 0.4
+    assert given["estimation.nonresponse_factor"]["central"] == 0.3
 
 
 def test_override_errors_name_the_key():

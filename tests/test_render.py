@@ -538,3 +538,19 @@ def test_a_quarto_folder_that_cannot_be_made_is_a_render_error(tmp_path):
     with pytest.raises(RenderError, match="could not render --to typst"):
         quarto_mod.render_with_quarto(build, tmp_path / "out", quarto=str(_fake_quarto(tmp_path)))
     assert not (tmp_path / "out").exists()
+
+
+def test_a_base_edition_built_with_overrides_is_marked_so():
+    """`build 2024 -p ...` publishes under the edition's own name: its cover and pages say that its
+    parameters are not the parameter file's, and which differ."""
+    from dataclasses import replace
+
+    from exploitation_report.pipeline.compare import ParamChange
+
+    assert EDITION.variant_texts() == {}
+    changed = replace(EDITION, variant_changes=(ParamChange("estimation.bootstrap.seed", 20241009, 7),),
+                      params_file="params/2024.yml")
+    texts = changed.variant_texts()
+    assert texts["variant-mark"] == "AANGEPASTE PARAMETERS"
+    assert r"afwijken van params\/2024\.yml" in texts["variant-notice"]
+    assert "= 7 (parameterbestand: 20241009)" in texts["variant-notice"]

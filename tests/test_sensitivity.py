@@ -78,6 +78,17 @@ def test_heaviest_reporters_share_of_the_estimate():
     assert heavy["estimate_without_top"] == pytest.approx(float(total) / 11)
 
 
+
+def test_heaviest_reporters_are_never_fewer_than_the_suppression_threshold():
+    """A total of fewer respondents than min_count is not published: the group grows to it."""
+    data = tiny([10, 4, 2, 1, 0], [0, 0, 0, 0, np.nan])
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(6, 6, 6))
+    heavy = sens.heaviest_reporters(data, a, share=0.05, min_group=3)
+    assert heavy["reporters"] == 4 and heavy["top"] == 3          # ceil(0.05 * 4) = 1, raised to 3
+    assert heavy["top_fraction"] == pytest.approx(16 / 17)
+    assert sens.heaviest_reporters(data, a, share=0.05, min_group=9)["top"] == 4   # at most every reporter
+
+
 def test_contributions_sum_to_the_estimate():
     data = tiny([3, 1, 2], [1, 3, np.nan], sexual_high=[3, 1, 3])
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(10, 12, 20))

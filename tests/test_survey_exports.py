@@ -868,6 +868,14 @@ def _renamed(cells: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return cells.rename(columns=columns), columns
 
 
+def test_a_sheet_named_for_a_csv_export_is_warned_of(cells, cb, typed, tmp_path):
+    path = tmp_path / "plain.csv"
+    cells.to_csv(path, index=False)
+    frame = read_survey(path, cb, ReadOptions(sheet="Data"))
+    _same(frame, typed)
+    assert any("survey_export.sheet = 'Data'" in w and "not used" in w for w in frame.attrs["warnings"])
+
+
 def test_export_names_unmapped_reported_together(cells, cb, tmp_path):
     export, _ = _renamed(cells)
     path = tmp_path / "q.csv"
@@ -879,6 +887,12 @@ def test_export_names_unmapped_reported_together(cells, cb, tmp_path):
     assert f"{len(cb.variables)} codebook variables with no column (respondent_id, organisation_id" in \
         together[0].found
     assert "q.mapping.yml" in together[0].expected
+    # A mapping named in the parameters that does not map them: that file is named, not the default one.
+    elsewhere = tmp_path / "elsewhere.yml"
+    elsewhere.write_text("columns: {Ql: sector}\n", encoding="utf-8")
+    problems = _problems(path, cb, ReadOptions(mapping=load_mapping(elsewhere), mapping_file=elsewhere))
+    (together,) = [p for p in problems if p.column is None and "mapped to the codebook" in p.expected]
+    assert str(elsewhere) in together.expected and "q.mapping.yml" not in together.expected
 
 
 def test_mapping_file_beside_the_export_maps_columns(cells, cb, typed, tmp_path):

@@ -309,3 +309,30 @@ def test_registrations_bad_values(tmp_path):
     with pytest.raises(InputError) as err:
         read_registrations(path)
     assert _find(err.value.problems, "source_note").row == 1
+
+
+def test_registrations_in_another_encoding_are_not_told_of_the_surveys_setting(tmp_path):
+    """survey_export.encoding is the survey's alone: registrations are saved as UTF-8."""
+    regs = pd.read_csv(REGISTRATIONS, dtype=str, keep_default_na=False)
+    regs.loc[0, "source_note"] = "Gegevens van de Zorg- en Veiligheidshuis (café)"
+    path = tmp_path / "regs.csv"
+    regs.to_csv(path, index=False, encoding="cp1252")
+    with pytest.raises(InputError) as err:
+        read_registrations(path)
+    (problem,) = err.value.problems
+    assert "UTF-8" in problem.expected and "survey_export" not in str(problem)
+
+
+def test_a_registration_count_with_a_thousands_point_is_refused(tmp_path):
+    """'1.000' is a thousand in Dutch: read as 1 it would lose 999 persons; '29.0' is 29."""
+    regs = pd.read_csv(REGISTRATIONS, dtype=str, keep_default_na=False)
+    regs.loc[1, "count"] = "29.0"
+    path = tmp_path / "regs.csv"
+    regs.to_csv(path, index=False)
+    assert read_registrations(path)["count"].iloc[1] == 29
+    regs.loc[0, "count"] = "1.000"
+    regs.to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        read_registrations(path)
+    (problem,) = err.value.problems
+    assert (problem.row, problem.column, problem.found) == (2, "count", "'1.000'")

@@ -44,6 +44,8 @@ def test_unreadable_files(tmp_path, content, expected):
         read_yaml_mapping(path, "a test file")
     with pytest.raises(InputError, match="does not exist"):
         read_yaml_mapping(tmp_path / "missing.yml", "a test file")
+    with pytest.raises(InputError, match="found a directory"):
+        read_yaml_mapping(tmp_path, "a test file")
 
 
 def test_a_key_given_twice_is_refused_with_both_lines(tmp_path):
@@ -153,6 +155,17 @@ def test_yaml_1_1_octal_and_base_60_numbers_are_refused_at_their_line_and_key(tm
     (problem,) = err.value.problems
     assert (problem.row, problem.key, problem.found) == (3, "inner.size", size)
     assert problem.expected.startswith(expected)
+
+
+@pytest.mark.parametrize("size", ["1.000", "3.0"])
+def test_a_whole_number_written_with_a_point_is_refused(tmp_path, size):
+    """YAML reads a Dutch thousand, 1.000, as 1.0, which pydantic would take for 1."""
+    path = tmp_path / "a.yml"
+    path.write_text(f"name: x\ninner:\n  size: {size}\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_model(path, Outer, "a test file")
+    (problem,) = err.value.problems
+    assert problem.key == "inner.size" and "a whole number" in problem.expected
 
 
 def test_numbers_dates_and_booleans_yaml_reads_as_meant_are_kept(tmp_path):
