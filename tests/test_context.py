@@ -78,3 +78,22 @@ def test_registrations_of_the_registrar_under_another_spelling_are_refused_at_va
         load_inputs(params)
     (problem,) = err.value.problems
     assert problem.column == "source" and registrar.lower() in problem.found and problem.rows
+
+
+def test_registrations_of_a_year_after_the_publication_are_refused_at_validation(tmp_path):
+    import pandas as pd
+
+    from exploitation_report.inputs.edition import load_inputs
+    from exploitation_report.inputs.errors import InputError
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.paths import PROJECT_ROOT
+
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml")
+    regs = pd.read_csv(params.input_path("registrations"), dtype=str, keep_default_na=False)
+    regs.loc[len(regs) - 1, "year"] = "2030"
+    path = tmp_path / "regs.csv"
+    regs.to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        load_inputs(load_params(PROJECT_ROOT / "params" / "2024.yml", [f"inputs.registrations={path}"]))
+    (problem,) = err.value.problems
+    assert problem.column == "year" and problem.rows == (len(regs) + 1,) and problem.found == "2030"

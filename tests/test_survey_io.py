@@ -311,6 +311,19 @@ def test_registrations_bad_values(tmp_path):
     assert _find(err.value.problems, "source_note").row == 1
 
 
+def test_fewer_persons_in_any_form_than_in_one_form_is_refused(tmp_path):
+    """A person registered for sexual exploitation is registered for any form: 'any' is never smaller."""
+    regs = pd.read_csv(REGISTRATIONS, dtype=str, keep_default_na=False)
+    row = regs.index[(regs["form"] == "any") & (regs["status"] == "suspected")][0]
+    regs.loc[row, "count"] = "1"
+    path = tmp_path / "regs.csv"
+    regs.to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        read_registrations(path)
+    (problem,) = err.value.problems
+    assert problem.column == "count" and row + 2 in problem.rows and problem.found.startswith("any 1, ")
+
+
 def test_registrations_in_another_encoding_are_not_told_of_the_surveys_setting(tmp_path):
     """survey_export.encoding is the survey's alone: registrations are saved as UTF-8."""
     regs = pd.read_csv(REGISTRATIONS, dtype=str, keep_default_na=False)
