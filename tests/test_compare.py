@@ -363,3 +363,9 @@ def test_a_seed_or_a_year_is_written_without_thousands_points():
     assert str(change_text(ParamChange("estimation.bootstrap.seed", 20241009, 7))).endswith(
         " = 7 (basiseditie: 20241009)")
     assert r"1\.200)" in str(change_text(ParamChange("population.first_line_professionals", 1200, 1500)))
+    # Also where appendix E lists a figure that echoes a parameter.
+    from exploitation_report.chapters.compare_text import _value_with_interval
+    from exploitation_report.pipeline.compare import FigureChange
+
+    seed = FigureChange("estimation.assumptions.simulation.seed", None, "changed", old=20241009, new=20241010)
+    assert (_value_with_interval(seed, "old"), _value_with_interval(seed, "new")) == ("20241009", "20241010")

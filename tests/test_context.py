@@ -70,14 +70,16 @@ def test_registrations_of_the_registrar_under_another_spelling_are_refused_at_va
     params = load_params(PROJECT_ROOT / "params" / "2024.yml")
     regs = pd.read_csv(params.input_path("registrations"), dtype=str, keep_default_na=False)
     registrar = params.municipality.registering_organisation.short
-    regs.loc[(regs["source"] == registrar) & (regs["year"] == "2023"), "source"] = registrar.lower()
-    path = tmp_path / "regs.csv"
-    regs.to_csv(path, index=False)
-    params = load_params(PROJECT_ROOT / "params" / "2024.yml", [f"inputs.registrations={path}"])
-    with pytest.raises(InputError) as err:
-        load_inputs(params)
-    (problem,) = err.value.problems
-    assert problem.column == "source" and registrar.lower() in problem.found and problem.rows
+    full = params.municipality.registering_organisation.name
+    for other in (registrar.lower(), full):   # the rows of the registration year stay as they are
+        changed = regs.copy()
+        changed.loc[(changed["source"] == registrar) & (changed["year"] == "2023"), "source"] = other
+        path = tmp_path / "regs.csv"
+        changed.to_csv(path, index=False)
+        with pytest.raises(InputError) as err:
+            load_inputs(load_params(PROJECT_ROOT / "params" / "2024.yml", [f"inputs.registrations={path}"]))
+        (problem,) = err.value.problems
+        assert problem.column == "source" and repr(other) in problem.found and problem.rows
 
 
 def test_registrations_of_a_year_after_the_publication_are_refused_at_validation(tmp_path):

@@ -179,7 +179,7 @@ def test_sensitivity_names_the_two_strongest_assumptions_and_the_heaviest_report
     table = pd.DataFrame([{"assumption": "nonresponse", "total_low": 145.0, "total_high": 793.0},
                           {"assumption": "population", "total_low": 403.0, "total_high": 568.0}])
     heavy = {"top": 7, "share": 0.05, "reporters": 127, "top_fraction": 0.27, "estimate_without_top": 341.0,
-             "estimate": 469.0, "min_group": 5, "raised_to_min_group": False}
+             "estimate": 469.0, "min_group": 5, "raised_to_min_group": False, "suppressed": False}
     t = text.sensitivity(table, heavy, "@fig-t", "@tbl-s", "@tbl-b")
     assert "‘hoe vaak niet-respondenten slachtoffers zien’: van 145 tot 793" in t
     assert "‘aantal eerstelijns professionals’ (403 tot 568)" in t
@@ -190,7 +190,10 @@ def test_sensitivity_names_the_two_strongest_assumptions_and_the_heaviest_report
     raised = text.sensitivity(table, heavy | {"top": 10, "min_group": 10, "raised_to_min_group": True},
                               "@fig-t", "@tbl-s", "@tbl-b")
     assert "De tien respondenten met de grootste bijdrage (5% van de 127" in raised
-    assert "zou minder zijn dan 10, de ondergrens voor gepubliceerde aantallen; daarom zijn het er 10)" in raised
+    assert "naar boven afgerond, is minder dan 10, de ondergrens voor gepubliceerde aantallen; daarom zijn het er 10)" \
+        in raised
+    assert "wegen zwaar" not in text.sensitivity(table, heavy | {"top": None, "suppressed": True}, "@fig-t", "@tbl-s",
+                                                 "@tbl-b")
 
 
 def test_method_states_the_one_item_bias_or_the_per_victim_weights():

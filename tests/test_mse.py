@@ -66,9 +66,10 @@ def test_read_accepts_semicolons_zero_rows_and_the_synthetic_flag(tmp_path):
     ("A,B,count\n1,0,5\n0,1,3\n", None, None, "persons found on two or more lists"),
     ("A,B,count\n1,0,5\n0,1,3\n1,1,2\nTotaal,,10\n", 5, None, "not a totals row"),   # one problem, not three
     # A marker column misnamed, or an extra 0/1 column, would be read as one more list (the estimate changes).
-    ("A,B,count,Synthetic\n1,0,5,1\n0,1,3,1\n1,1,2,1\n", 1, "Synthetic", "'synthetic' as written here"),
-    ("A,B,Count\n1,0,5\n0,1,3\n1,1,2\n", 1, "Count", "'count' as written here"),
-    ("A,B,C,checked,count\n1,0,0,1,5\n0,1,0,1,3\n1,1,0,1,2\n0,1,1,1,1\n", 1, "checked", "each leave out some"),
+    ("A,B,count,Synthetic\n1,0,5,1\n0,1,3,1\n1,1,2,1\n", 1, "Synthetic", "'synthetic' written exactly so"),
+    ("A,B,Count\n1,0,5\n0,1,3\n1,1,2\n", 1, "Count", "'count' written exactly so"),
+    ("A,B,C,checked,count\n1,0,0,1,5\n0,1,0,1,3\n1,1,0,1,2\n0,1,1,1,1\n", 1, "checked", "some but not all"),
+    ("A,B,C,is_synthetic,count\n1,0,0,0,5\n0,1,0,0,3\n1,1,0,0,2\n0,1,1,0,1\n", 1, "is_synthetic", "some but not all"),
 ])
 def test_bad_files_name_file_row_column(tmp_path, text, row, column, expected):
     path = write(tmp_path, text)

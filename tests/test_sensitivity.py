@@ -80,13 +80,17 @@ def test_heaviest_reporters_share_of_the_estimate():
 
 
 def test_heaviest_reporters_are_never_fewer_than_the_suppression_threshold():
-    """A total of fewer respondents than min_count is not published: the group grows to it."""
-    data = tiny([10, 4, 2, 1, 0], [0, 0, 0, 0, np.nan])
+    """A total of fewer respondents than min_count is not published: the group grows to it, and
+    when the others (or all reporters) would be fewer, nothing of it is published."""
+    data = tiny([10, 4, 2, 1, 1, 1, 0], [0, 0, 0, 0, 0, 0, np.nan])
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(6, 6, 6))
     heavy = sens.heaviest_reporters(data, a, share=0.05, min_group=3)
-    assert heavy["reporters"] == 4 and heavy["top"] == 3          # ceil(0.05 * 4) = 1, raised to 3
-    assert heavy["top_fraction"] == pytest.approx(16 / 17)
-    assert sens.heaviest_reporters(data, a, share=0.05, min_group=9)["top"] == 4   # at most every reporter
+    assert heavy["reporters"] == 6 and heavy["top"] == 3 and not heavy["suppressed"]   # ceil(0.05 * 6) = 1, raised
+    assert heavy["raised_to_min_group"] and heavy["top_fraction"] == pytest.approx(16 / 19)
+    for min_group in (4, 9):   # the other 2, or all 6 reporters, fewer than min_group
+        hidden = sens.heaviest_reporters(data, a, share=0.05, min_group=min_group)
+        assert hidden["suppressed"] and hidden["top"] is None and hidden["estimate_without_top"] is None
+        assert hidden["top_fraction"] is None and hidden["top_contribution"] is None
 
 
 def test_contributions_sum_to_the_estimate():
