@@ -1,6 +1,7 @@
 """Unit tests of the build's own steps (the whole build is in test_build_e2e.py)."""
 
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ from exploitation_report.chapters import parameters_appendix as appendix
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.inputs.params import Inputs
 from exploitation_report.pipeline import build as build_mod
+from exploitation_report.pipeline.compare import ParamChange
+from exploitation_report.pipeline.variants import Variant
 
 
 def edition(folder: Path, text: str) -> Path:
@@ -215,10 +218,135 @@ def test_a_variant_has_its_own_lock_beside_its_base_edition(tmp_path):
         release(base)
 
 
+# The parameter file's own parameters, a variant with one override and a base edition built from the file.
+FILE_PARAMS = {"year": 2024, "estimation": {"nonresponse_factor": {"central": 0.5}, "bootstrap": {"seed": 20241009}}}
+RESULTS = {"schema_version": "1.0.0", "edition": {"year": 2024},
+           "estimation": {name: {"kind": "estimate", "unit": "persons", "estimate": value}
+                          for name, value in (("any", 120.0), ("sexual", 90.0), ("criminal", 55.0))}}
+
+
+def params_with(**changes):
+    """FILE_PARAMS with `estimation` values changed (`central=0.3`, `seed=7`)."""
+    params = json.loads(json.dumps(FILE_PARAMS))
+    if "central" in changes:
+        params["estimation"]["nonresponse_factor"]["central"] = changes["central"]
+    if "seed" in changes:
+        params["estimation"]["bootstrap"]["seed"] = changes["seed"]
+    return params
+
+
+def prov_of(edition, overrides, **changes):
+    variant = {"name": edition.split("--")[1], "description": "", "file": None} if "--" in edition else None
+    return {"edition": edition, "year": 2024, "variant": variant, "params_file": "params/2024.yml",
+            "overrides": overrides, "effective_params": params_with(**changes)}
+
+
+def write_base(folder, overrides, **changes):
+    folder.mkdir(parents=True)
+    (folder / "results.json").write_text(json.dumps(RESULTS), encoding="utf-8")
+    (folder / "provenance.json").write_text(json.dumps(prov_of("2024", overrides, **changes)), encoding="utf-8")
+
+
+def appendix_e(base_dir, variant_overrides, **changes):
+    prov = prov_of("2024--x", variant_overrides, **changes)
+    return build_mod.variant_appendix_part(base_dir, RESULTS, prov, FILE_PARAMS)
+
+
 def test_the_variant_appendix_says_plainly_when_the_base_edition_is_not_built(tmp_path):
-    prov = {"edition": "2024--x", "year": 2024, "effective_params": {}}
-    text = build_mod.variant_appendix_part(tmp_path / "2024", {"schema_version": "1.0.0", "edition": {}}, prov)
+    text = appendix_e(tmp_path / "2024", {"estimation.bootstrap.seed": 7}, seed=7)
     assert text.startswith("De basiseditie 2024 was niet gebouwd")
+    assert "geen enkele parameter" not in text and "Let op" not in text
+
+
+def test_the_variant_appendix_says_that_the_base_edition_was_built_with_overrides_and_lists_them(tmp_path):
+    """The base edition (`build 2024 -p ...`) is no edition of params/2024.yml: a reader of the
+    variant's appendix E learns what the variant is compared with, with the file's values."""
+    write_base(tmp_path / "2024", {"estimation.nonresponse_factor.central": 0.3}, central=0.3)
+    text = appendix_e(tmp_path / "2024", {"estimation.bootstrap.seed": 7}, seed=7)
+    notice = next(line for line in text.splitlines() if line.startswith("Let op"))
+    assert notice.startswith("Let op: de basiseditie 2024 is zelf gebouwd met aangepaste parameters (`-p`) en is "
+                             "dus niet de editie van params\\/2024\\.yml. Ze wijkt daarvan af in: "
+                             "estimation\\.nonresponse\\_factor\\.central = 0\\,300 (parameterbestand: 0\\,500). ")
+    assert "(`exploitation-report build 2024`, zonder `-p`)" in notice
+    # The table of parameters compares with the base edition as built: both parameters differ from it.
+    assert "| estimation\\.nonresponse\\_factor\\.central | 0\\,300 | 0\\,500 |" in text
+    assert "| estimation\\.bootstrap\\.seed | 20241009 | 7 |" in text
+
+
+def test_the_variant_appendix_names_a_base_edition_built_from_another_version_of_the_file(tmp_path):
+    write_base(tmp_path / "2024", {}, seed=11)
+    text = appendix_e(tmp_path / "2024", {"estimation.nonresponse_factor.central": 0.3}, central=0.3)
+    notice = next(line for line in text.splitlines() if line.startswith("Let op"))
+    assert "afwijken van wat nu in params\\/2024\\.yml staat" in notice and "zonder `-p`" not in notice
+    assert "estimation\\.bootstrap\\.seed = 11 (parameterbestand: 20241009)" in notice
+
+
+def test_the_variant_appendix_says_nothing_of_a_base_edition_built_from_the_file(tmp_path):
+    # Overrides that equal the file's values leave the base the file's edition: nothing to say.
+    write_base(tmp_path / "2024", {"estimation.bootstrap.seed": 20241009})
+    text = appendix_e(tmp_path / "2024", {"estimation.bootstrap.seed": 7}, seed=7)
+    assert "Let op" not in text and "geen enkele parameter" not in text
+    assert "| estimation\\.bootstrap\\.seed | 20241009 | 7 |" in text
+
+
+def test_the_appendix_of_a_variant_that_changes_nothing_says_so(tmp_path):
+    text = appendix_e(tmp_path / "2024", {"estimation.bootstrap.seed": 20241009})   # the base is not built
+    assert ("Deze variant wijkt in geen enkele parameter af van params\\/2024\\.yml: elke parameter die ze "
+            "opgeeft (estimation\\.bootstrap\\.seed), heeft daar al dezelfde waarde. Haar cijfers zijn dus die "
+            "van de editie van params\\/2024\\.yml.") in text.splitlines()
+    write_base(tmp_path / "2024", {})
+    text = appendix_e(tmp_path / "2024", {"estimation.bootstrap.seed": 20241009})
+    lines = text.splitlines()
+    assert any(line.startswith("Deze variant wijkt in geen enkele parameter af") for line in lines)
+    assert "Deze variant heeft dezelfde parameters als de basiseditie." in lines
+    assert "Geen van de 3 cijfers verandert." in lines
+    # A variant file without overrides changes nothing either.
+    assert "ze geeft geen parameters op." in appendix_e(tmp_path / "2024", {})
+
+
+def test_overrides_that_change_nothing_give_a_warning_naming_the_variant():
+    params_file = Path("/project/params/2024.yml")
+    variant = Variant("same")
+    seed = {"estimation.bootstrap.seed": 20241009}
+    assert build_mod.no_change_warnings(params_file, seed, [], variant) == [
+        "variant same: none of its overrides (estimation.bootstrap.seed) differs from params/2024.yml, so it "
+        "has the parameters of params/2024.yml; its cover and appendix E say that it changes no parameter"]
+    assert build_mod.no_change_warnings(params_file, {}, [], variant)[0].startswith("variant same: it sets no overrides")
+    assert build_mod.no_change_warnings(params_file, seed, [], None) == [
+        "none of the overrides (estimation.bootstrap.seed) differs from params/2024.yml: the edition is that of "
+        "params/2024.yml, not marked as changed"]
+    # Something changed, or no override at all: nothing to warn of.
+    change = ParamChange("estimation.bootstrap.seed", 20241009, 7)
+    assert build_mod.no_change_warnings(params_file, {"estimation.bootstrap.seed": 7}, [change], variant) == []
+    assert build_mod.no_change_warnings(params_file, {}, [], None) == []
+
+
+def test_a_rebuilt_base_edition_or_an_edited_parameter_file_makes_the_variant_a_new_request(tmp_path):
+    """A variant reads its base edition's results and provenance (appendix E): a base rebuilt with
+    other overrides changes what the variant is built from, and so does a change in the parameter
+    file that the variant's overrides hide (its cover lists the file's values)."""
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.pipeline.manifest import file_digest
+
+    params = load_params(build_mod.params_path(2024))
+    variant = Variant("x")
+    files = build_mod.input_files(params, tmp_path, variant)
+    assert files["base_edition.provenance.json"] == tmp_path / "2024" / "provenance.json"
+    assert files["base_edition.results.json"] == tmp_path / "2024" / "results.json"
+
+    def request(file_json=FILE_PARAMS):
+        reads = {label: file_digest(path) for label, path in files.items()}
+        return build_mod.request_key("c", params_with(seed=7), file_json, {"estimation.bootstrap.seed": 7},
+                                     "builtin", variant, reads)
+
+    before = request()   # the base edition is not built yet
+    write_base(tmp_path / "2024", {})
+    built = request()
+    assert built != before
+    (tmp_path / "2024" / "provenance.json").write_text(
+        json.dumps(prov_of("2024", {"estimation.nonresponse_factor.central": 0.3}, central=0.3)), encoding="utf-8")
+    assert request() not in (before, built)
+    assert request(params_with(central=0.4)) != request()
 
 
 def test_an_unsafe_variant_name_is_refused_before_any_work(tmp_path, monkeypatch):

@@ -95,6 +95,17 @@ def test_a_notebook_runs_without_a_kernel_with_its_parameters_injected(tmp_path)
     assert execute(Job("a", source, out, {"x": 41}, tmp_path)).read_bytes() == first
 
 
+def test_a_cells_last_value_is_an_execute_result_as_a_kernel_gives_it(tmp_path):
+    # Not "Out[0]: 42" on stdout, which IPython's own display hook writes outside a kernel.
+    source = notebook(tmp_path / "v.ipynb", "print('before')\nx + 1", "y = x")
+    book = nbformat.read(execute(Job("v", source, tmp_path / "v-out.ipynb", {"x": 41}, tmp_path)), as_version=4)
+    outputs = [dict(o) for o in book.cells[2].outputs]
+    assert outputs == [{"output_type": "stream", "name": "stdout", "text": "before\n"},
+                       {"output_type": "execute_result", "data": {"text/plain": "42"}, "metadata": {},
+                        "execution_count": 3}]
+    assert book.cells[3].outputs == []
+
+
 def test_a_failing_cell_is_an_error_output_and_stops_the_notebook(tmp_path):
     source = notebook(tmp_path / "b.ipynb", "raise ValueError('deliberate')", "print('never')")
     with pytest.raises(NotebookError) as err:
@@ -116,8 +127,9 @@ def test_the_notebook_runs_through_papermill_with_the_in_process_engine_and_no_c
     assert papermill_engines.get_engine(ENGINE_NAME) is InProcessEngine
     # papermill's own record of the run: its version, the parameters, the input and output notebooks...
     record = book.metadata.papermill
-    assert record["parameters"] == {"x": 3} and record["version"] and record["input_path"] == str(source)
-    assert record["output_path"] == str(tmp_path / "c-out.ipynb") and record["exception"] is None
+    # The paths relative to the folder it ran in (cwd, here tmp_path): no folder of the building machine.
+    assert record["parameters"] == {"x": 3} and record["version"] and record["input_path"] == "c.ipynb"
+    assert record["output_path"] == "c-out.ipynb" and record["exception"] is None
     # ...and every cell's status, without the clock (start, end and duration are papermill's None).
     assert [c.metadata.papermill["status"] for c in book.cells] == ["completed"] * 3
     assert {c.metadata.papermill[f] for c in book.cells for f in ("start_time", "end_time", "duration")} == {None}

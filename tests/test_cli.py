@@ -224,3 +224,10 @@ def test_validate_lists_the_previous_edition_it_read(tmp_path):
     result = runner.invoke(app, ["validate", "2026", "--output-root", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "previous edition" in result.output and "Valid." in result.output
+
+
+def test_compare_refuses_json_and_markdown_together(tmp_path):
+    # Once it printed JSON only, and the Markdown asked for was silently left out.
+    result = runner.invoke(app, ["compare", "2024", "2024", "--json", "--markdown", "--output", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--json and --markdown exclude each other" in result.output

@@ -288,3 +288,36 @@ def test_routing_on_a_missing_code_or_in_pandas_notation_is_valid(condition, tmp
     raw["variables"]["n_sexual"]["asked_if"] = condition
     path = written(raw, tmp_path)
     assert load_codebook(path).variables["n_sexual"].asked_if == condition
+
+
+def test_an_unquoted_version_is_refused_not_read_as_a_number(tmp_path):
+    # `version: 2024.10` is the YAML number 2024.1: the version written is lost, so it is refused.
+    path = tmp_path / "codebook.yml"
+    path.write_text(CODEBOOK.read_text(encoding="utf-8").replace('version: "2024.1"', "version: 2024.10"),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    assert _keys(err.value) == ["version"]
+    assert "in quotes" in err.value.problems[0].expected and "2024.1" in err.value.problems[0].found
+    quoted = tmp_path / "quoted.yml"
+    quoted.write_text(path.read_text(encoding="utf-8").replace("version: 2024.10", 'version: "2024.10"'),
+                      encoding="utf-8")
+    assert load_codebook(quoted).version == "2024.10"
+
+
+@pytest.mark.parametrize("label,bounds", [("7", (7, 7)), ("2–3", (2, 3)), ("2 - 3", (2, 3)), ("21 of meer", (21, None)),
+                                          ("Twee of drie", None), ("2 tot 5 jaar", None), ("Meer dan 20", None)])
+def test_band_labels_state_their_bounds_only_when_beyond_doubt(label, bounds):
+    from exploitation_report.inputs.codebook import label_bounds
+
+    assert label_bounds(label) == bounds
+
+
+def test_a_band_whose_label_says_other_bounds_is_refused(tmp_path):
+    # "4–5" counted as 3 to 5 victims: the estimate would read answers other than the respondents gave.
+    path = _write(tmp_path, lambda r: r["variables"]["n_sexual"]["bands"].update({3: {"lower": 3, "upper": 5}}))
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    problem = err.value.problems[0]
+    assert problem.column == "variables.n_sexual.bands.3"
+    assert "'4–5' says (lower 4, upper 5)" in problem.expected and "lower 3, upper 5" in problem.found

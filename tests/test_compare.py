@@ -6,12 +6,15 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from exploitation_report.chapters.compare_text import variant_appendix, variant_notice
+from exploitation_report.chapters.compare_text import overridden_notice, variant_appendix, variant_notice
 from exploitation_report.cli import app
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.pipeline.compare import (
+    Departures,
     EditionData,
+    ParamChange,
     compare_editions,
+    file_departures,
     param_changes,
     read_edition,
     shown,
@@ -173,6 +176,74 @@ def test_the_appendix_says_plainly_when_the_base_edition_is_missing_and_escapes_
     assert "Politie \\[regio\\]" in text and "28\\,6\\%" in text and "50\\,0\\%" in text
     notice = variant_notice("x", 2024, "Zie *dit*", [])
     assert "\\*dit\\*" in notice
+
+
+def test_a_variant_cover_names_the_parameter_files_values_or_says_that_it_changes_nothing():
+    """The cover lists a variant's changes against the parameter file (the base edition may have been
+    built otherwise: appendix E says so), and a variant whose overrides change nothing says that."""
+    change = ParamChange("estimation.nonresponse_factor.central", 0.5, 0.3)
+    assert variant_notice("x", 2024, "", [change]) == (
+        "Dit is de variant x van de editie 2024, niet de basiseditie. Gewijzigde parameters: "
+        "estimation\\.nonresponse\\_factor\\.central = 0\\,300 (parameterbestand: 0\\,500). "
+        "Bijlage E zegt welke cijfers daardoor veranderen.")
+    assert variant_notice("same", 2024, "Gelijk.", []) == (
+        "Dit is de variant same van de editie 2024, niet de basiseditie. Gelijk\\. Gewijzigde parameters: geen; "
+        "deze variant wijkt in geen enkele parameter af van het parameterbestand, dus haar cijfers zijn die van "
+        "de editie van dat bestand. Bijlage E vergelijkt haar met de basiseditie.")
+    assert overridden_notice(2024, "params/2024.yml", [change]) == (
+        "Deze editie 2024 is gebouwd met parameters die afwijken van params\\/2024\\.yml: "
+        "estimation\\.nonresponse\\_factor\\.central = 0\\,300 (parameterbestand: 0\\,500). "
+        "Het is daarom niet de editie die dat parameterbestand beschrijft.")
+
+
+def test_departures_say_how_the_variant_and_its_base_edition_depart_from_the_parameter_file():
+    file_params = PROV["effective_params"]
+    overridden = {**PROV, "overrides": {"estimation.nonresponse_factor.central": 0.3},
+                  "effective_params": {**file_params, "estimation": {"nonresponse_factor": {
+                      "low": 0.0, "central": 0.3, "high": 1.0}}}}
+    same = {**PROV, "overrides": {"suppression.min_count": 5}}
+    variant = {**PROV, "overrides": {"suppression.min_count": 10},
+               "effective_params": {**file_params, "suppression": {"min_count": 10}}}
+    assert file_departures(file_params, overridden) == [ParamChange("estimation.nonresponse_factor.central", 0.5, 0.3)]
+    assert file_departures(file_params, same) == []
+    assert file_departures(file_params, {"edition": "2024"}) is None   # a provenance without parameters: unknown
+    departures = Departures.of("params/2024.yml", file_params, variant, overridden)
+    assert departures.variant == [ParamChange("suppression.min_count", 5, 10)]
+    assert departures.given == ["suppression.min_count"]
+    assert departures.base == [ParamChange("estimation.nonresponse_factor.central", 0.5, 0.3)]
+    assert departures.base_overridden
+    unbuilt = Departures.of("params/2024.yml", file_params, same, None)
+    assert (unbuilt.variant, unbuilt.given, unbuilt.base, unbuilt.base_overridden) == (
+        [], ["suppression.min_count"], None, False)
+    # A provenance without effective parameters says nothing: not that the variant changes nothing.
+    unknown = Departures.of("params/2024.yml", file_params, {"edition": "2024--x"}, None)
+    assert unknown.variant is None and "geen enkele parameter" not in variant_appendix(None, 2024, unknown)
+
+
+def test_the_appendix_compares_with_a_base_edition_built_with_overrides_and_says_so():
+    results = copy.deepcopy(RESULTS)
+    results["estimation"]["any"]["estimate"] = 120.0
+    base_prov = {**PROV, "overrides": {"estimation.nonresponse_factor.central": 0.3},
+                 "effective_params": {**PROV["effective_params"], "estimation": {"nonresponse_factor": {
+                     "low": 0.0, "central": 0.3, "high": 1.0}}}}
+    variant_prov = {**PROV, "edition": "2024--same", "overrides": {"estimation.nonresponse_factor.central": 0.5}}
+    base, variant = edition(results, base_prov), edition(RESULTS, variant_prov, name="2024--same")
+    departures = Departures.of("params/2024.yml", PROV["effective_params"], variant_prov, base_prov)
+    paragraphs = variant_appendix(compare_editions(base, variant), 2024, departures).split("\n\n")
+    assert paragraphs[1] == (
+        "Let op: de basiseditie 2024 is zelf gebouwd met aangepaste parameters (`-p`) en is dus niet de editie "
+        "van params\\/2024\\.yml. Ze wijkt daarvan af in: estimation\\.nonresponse\\_factor\\.central = 0\\,300 "
+        "(parameterbestand: 0\\,500). De cijfers in deze bijlage vergelijken deze variant met die basiseditie; de "
+        "voorpagina noemt wat deze variant wijzigt ten opzichte van params\\/2024\\.yml. Bouw de basiseditie "
+        "opnieuw (`exploitation-report build 2024`, zonder `-p`) en daarna deze variant om te vergelijken met de "
+        "editie van params\\/2024\\.yml.")
+    assert paragraphs[2] == (
+        "Deze variant wijkt in geen enkele parameter af van params\\/2024\\.yml: elke parameter die ze opgeeft "
+        "(estimation\\.nonresponse\\_factor\\.central), heeft daar al dezelfde waarde. Haar cijfers zijn dus die "
+        "van de editie van params\\/2024\\.yml.")
+    # The variant differs from this base edition in that parameter, and one figure moved.
+    assert "| estimation\\.nonresponse\\_factor\\.central | 0\\,300 | 0\\,500 |" in paragraphs[3]
+    assert paragraphs[5].startswith("Van de 7 vastgelegde cijfers verandert er 1. Per onderdeel:")
 
 
 
@@ -357,12 +428,12 @@ def test_read_edition_of_a_missing_folder(tmp_path):
 
 
 def test_a_seed_or_a_year_is_written_without_thousands_points():
-    from exploitation_report.chapters.compare_text import change_text
     from exploitation_report.pipeline.compare import ParamChange
 
-    assert str(change_text(ParamChange("estimation.bootstrap.seed", 20241009, 7))).endswith(
-        " = 7 (basiseditie: 20241009)")
-    assert r"1\.200)" in str(change_text(ParamChange("population.first_line_professionals", 1200, 1500)))
+    assert " = 7 (parameterbestand: 20241009). " in variant_notice(
+        "x", 2024, "", [ParamChange("estimation.bootstrap.seed", 20241009, 7)])
+    assert r"1\.500 (parameterbestand: 1\.200)" in variant_notice(
+        "x", 2024, "", [ParamChange("population.first_line_professionals", 1200, 1500)])
     # Also where appendix E lists a figure that echoes a parameter.
     from exploitation_report.chapters.compare_text import _value_with_interval
     from exploitation_report.pipeline.compare import FigureChange

@@ -16,6 +16,26 @@ def test_numbers_use_decimal_comma_and_thousands_point():
     assert dutch.number_range(1200.2, 15000) == "1.200–15.000"
 
 
+@pytest.mark.parametrize("x,decimals,text", [
+    (132.5, 0, "133"), (133.5, 0, "134"), (-132.5, 0, "\u2212133"), (0.125, 2, "0,13"),
+    (2.675, 2, "2,68"),        # stored as 2.67499...: rounded as written, as a reader would
+    (1234.45, 1, "1.234,5"), (-0.4, 0, "0"), (10**20, 0, "100.000.000.000.000.000.000"),
+])
+def test_numbers_round_a_half_away_from_zero(x, decimals, text):
+    # CBS practice; Python's formatting rounds a half to even (f"{132.5:.0f}" == "132").
+    assert dutch.number(x, decimals) == text
+
+
+def test_percentages_round_the_share_as_written():
+    # 29 of 200 is 14,5%: 100 * 0.145 is 14.4999... in binary, and must still read 15%.
+    assert dutch.percent(29 / 200) == "15%" and dutch.shown_percent(29 / 200) == 15
+    assert dutch.percent_range(0.125, 0.145) == "13\u201315%"
+    assert dutch.percent(0.0125, 1) == "1,3%"
+    assert dutch.number(0.145, 0, shift=2) == "15"
+    with pytest.raises(ValueError, match="finite"):
+        dutch.number(math.inf)
+
+
 def test_table_cells_mark_hidden_numbers():
     assert dutch.cell(1234) == "1.234" and dutch.cell(0) == "0" and dutch.cell(None) == "x"
 

@@ -38,6 +38,21 @@ def test_ladder_is_an_estimate_in_persons_with_interval_objects():
     assert all(KEY.match(k) for _, k in keys(r))
 
 
+def test_a_widened_interval_is_recorded_with_a_method_code_the_schema_takes():
+    # Few or no reports: the exact Poisson interval widens the bootstrap's (estimation.WIDENED_METHOD).
+    # Its method once read "bootstrap+poisson", and results.json's schema refused the whole edition.
+    from dataclasses import replace
+
+    from exploitation_report.pipeline.results_schema import Interval
+    from exploitation_report.stats.estimation import WIDENED_METHOD
+
+    r = records.ladder(replace(LADDER, ci_method=WIDENED_METHOD))
+    assert r["interval"]["method"] == WIDENED_METHOD
+    Interval.model_validate(r["interval"])
+    for interval in r["intervals"].values():
+        Interval.model_validate(interval)
+
+
 def test_registrations_and_dark_number_are_keyed_by_code_and_year():
     by_year = {y: reg.summary(REG, y, 5, "ZVHG") for y in (2022, 2023)}
     head = records.registered(by_year[2022])

@@ -37,9 +37,9 @@ def test_estimand_states_the_union_and_marks_synthetic():
 def test_outcome_states_the_nonresponse_assumption_and_the_typical_figure():
     t = text.outcome("2022–2023", LADDERS, "@tbl-a", "@fig-b")
     assert "0,5 keer zo vaak slachtoffers" in t and "Dat is niet gemeten" in t
-    assert "dan gaat het om 790 vermoedelijke slachtoffers (95%-interval 424–1.372)" in t
+    assert "dan gaat het om 790 vermoedelijke slachtoffers (95%-interval 424–1.373)" in t   # 1.372,5 rounded away from zero
     assert "Poisson" not in t
-    few = {**LADDERS, "any": est.Ladder(**{**LADDERS["any"].__dict__, "ci_method": "bootstrap+poisson"})}
+    few = {**LADDERS, "any": est.Ladder(**{**LADDERS["any"].__dict__, "ci_method": est.WIDENED_METHOD})}
     assert "exacte Poisson-interval" in text.outcome("2022–2023", few, "@t", "@f")
 
 
@@ -67,10 +67,16 @@ def test_band_labels_follow_the_codebook():
     assert text.band_labels(Book.variables["n_other_professionals"]) == (["geen", "eén of meer"], "eén of meer")
 
 
-def test_method_names_every_assumption_and_its_range():
+def three_respondents(missing_counts: int, unknown_others: int) -> est.EstimationData:
+    """Three respondents of two organisations, one of whom saw victims; no counts."""
     zero = est.Bounds(np.zeros(3), np.zeros(3))
-    data = est.EstimationData({"sexual": zero, "criminal": zero, "both": zero}, zero, np.array([0, 0, 1]),
-                              np.array([True, False, False]), missing_counts=2, unknown_others=1)
+    return est.EstimationData({"sexual": zero, "criminal": zero, "both": zero}, zero, np.array([0, 0, 1]),
+                              np.array([True, False, False]), missing_counts=missing_counts,
+                              unknown_others=unknown_others)
+
+
+def test_method_names_every_assumption_and_its_range():
+    data = three_respondents(missing_counts=2, unknown_others=1)
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500), band_cap=(25, 30, 50),
                         others_cap=(6, 8, 16))
     t = text.method(data, a, Book(), resamples=2000, registered_years=[2022, 2023], place=PLACE)
@@ -81,6 +87,42 @@ def test_method_names_every_assumption_and_its_range():
                   "‘eén of meer’ andere professionals hoogstens als 8 (marge 6 tot 16)", "Van twee respondenten",
                   "harmonisch gemiddelde", "eerder te laag dan te hoog"):
         assert piece in t, piece
+
+
+def test_method_says_fixed_where_an_assumption_has_no_margin():
+    # A single number fixes an assumption (params: "a number or a range"): no "marge 1.200 tot 1.200".
+    data = three_respondents(missing_counts=0, unknown_others=0)
+    a = est.Assumptions(nonresponse=(0.5, 0.5, 0.5), population=(1200, 1200, 1200), band_cap=(30, 30, 30),
+                        others_cap=(8, 8, 8))
+    t = text.method(data, a, Book(), resamples=2000, registered_years=[2022], place=PLACE)
+    assert "naar schatting 1.200 eerstelijns professionals in de gemeente (vast, zonder marge)" in t
+    assert "slachtoffers zien met 0,5 keer de frequentie van respondenten, vast, zonder marge" in t
+    assert "hoogstens als 30 (vast)" in t and "hoogstens als 8 (vast)" in t
+    assert not re.search(r"(\d+(?:,\d+)?) tot \1\b|\(laag\)", t)
+
+
+def test_texts_of_the_simulation_say_steeds_for_a_fixed_range():
+    sim = study_table()
+    sim.attrs["assumptions"] = {"nonresponse_factor": {"low": 0.5, "central": 0.5, "high": 0.5},
+                                "first_line_professionals": {"low": 1200, "central": 1200, "high": 1200}}
+    lim = unescaped(text.limitations(sim, "@sec-x", "nonresponse"))
+    assert "(voor niet-respondenten steeds 0,5 keer zo vaak slachtoffers als respondenten)" in lim
+    appendix = unescaped(text.simulation_appendix(sim, "@tbl-s"))
+    assert "(steeds 0,5 keer)" in appendix and "(steeds 1.200)" in appendix
+    assert "0,5 tot 0,5" not in lim + appendix and "1.200 tot 1.200" not in appendix
+
+
+def test_sensitivity_names_only_assumptions_that_move_the_estimate():
+    heavy = {"top": 0}
+    fixed = pd.DataFrame([{"assumption": "nonresponse", "total_low": 167.2, "total_high": 167.4},
+                          {"assumption": "population", "total_low": 167.3, "total_high": 167.3}])
+    t = text.sensitivity(fixed, heavy, "@fig-t", "@tbl-s", "@tbl-b")
+    assert "Geen aanname verschuift de schatting" in t and "167 tot 167" not in t
+    one = pd.DataFrame([{"assumption": "nonresponse", "total_low": 145.0, "total_high": 793.0},
+                        {"assumption": "population", "total_low": 403.0, "total_high": 403.0}])
+    t = text.sensitivity(one, heavy, "@fig-t", "@tbl-s", "@tbl-b")
+    assert "Alleen de aanname ‘hoe vaak niet-respondenten slachtoffers zien’ verschuift de schatting: van 145 tot 793" in t
+    assert "Daarna volgt" not in t
 
 
 def test_outcome_splits_the_interval_into_sampling_and_assumptions():

@@ -143,11 +143,13 @@ def test_appendix_marks_the_figure_this_edition_shows_from_real_data(real):
 
 
 def test_the_percentage_a_share_reads_as_is_the_reports_own():
-    # inputs imports nothing of chapters, so the rounding is written twice; here they agree.
+    # A published "15%" is met by 29 of 200 (14,5 %, which the report prints as 15%), not only by 30 of 200.
     from exploitation_report.chapters import dutch
 
-    shares = [i / 2000 for i in range(2001)] + [0.545, 0.5449999, 0.125, 0.135, 0.005]
-    assert all(published.whole_percent(x) == dutch.shown_percent(x) for x in shares)
+    fifteen = published.Figure(label="x", value=0.15, published_as="15%", precision="percent", base=None,
+                               source="raadsbrief", result="survey.x", variables=None, mapping=None)
+    assert dutch.percent(29 / 200) == "15%" and published.shown_as_published(29 / 200, fifteen)
+    assert not published.shown_as_published(0.1449, fifteen)
 
 
 def test_v1_figures_read_as_published(real):

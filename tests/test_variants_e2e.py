@@ -49,7 +49,7 @@ def test_a_variant_says_so_on_the_cover_on_every_page_and_lists_what_changed(var
     _, _, result = variant
     pages = pdf_pages(result.output_dir / "report.pdf")
     assert all("VARIANT lower" in page for page in pages), [i for i, p in enumerate(pages) if "VARIANT" not in p]
-    assert "estimation.nonresponse_factor.central = 0,200 (basiseditie: 0,500)" in pages[0]
+    assert "estimation.nonresponse_factor.central = 0,200 (parameterbestand: 0,500)" in pages[0]
     html = html_text(result.output_dir / "report.html")
     assert "Dit is de variant lower van de editie 2024" in html
     assert "Bijlage E Wat verandert er ten opzichte van de basiseditie" in html
@@ -74,3 +74,38 @@ def test_compare_lists_nothing_for_an_edition_and_itself_and_finds_a_planted_cha
     moved = json.loads(runner.invoke(app, ["compare", "2024", "2024--lower", "--json", "--output", str(out)]).output)
     assert moved["params"] == [{"key": "estimation.nonresponse_factor.central", "old": 0.5, "new": 0.2}]
     assert "estimation" in moved["chapters"] and "survey" not in moved["chapters"]
+
+
+def test_appendix_e_says_when_the_base_was_built_with_overrides_and_when_the_variant_changes_nothing(
+        builtin_edition, tmp_path):
+    """A base edition built with -p is not the parameter file's edition: the variant's appendix E says
+    so, and a variant whose override equals the file's value builds with a warning and says so too.
+    Rebuilding the base without -p reassembles the variant's appendix (its provenance was read)."""
+    _, base = builtin_edition
+    out, work = tmp_path / "_output", tmp_path / "_build"
+    shutil.copytree(base.output_dir, out / "2024")
+    build(2024, ["estimation.nonresponse_factor.central=0.3"], engine="builtin", output_root=out, build_root=work)
+    steps = []
+    same = build(2024, ["estimation.nonresponse_factor.central=0.5"], engine="builtin", variant="same",
+                 output_root=out, build_root=work, step=steps.append)
+    warning = ("  Warning: variant same: none of its overrides (estimation.nonresponse_factor.central) differs from "
+               "params/2024.yml, so it has the parameters of params/2024.yml; its cover and appendix E say that it "
+               "changes no parameter")
+    assert warning in steps
+    html = html_text(same.output_dir / "report.html")
+    assert "Gewijzigde parameters: geen; deze variant wijkt in geen enkele parameter af van het parameterbestand" in html
+    assert "Let op: de basiseditie 2024 is zelf gebouwd met aangepaste parameters" in html   # (`-p`): code, apart
+    assert ("en is dus niet de editie van params/2024.yml. Ze wijkt daarvan af in: "
+            "estimation.nonresponse_factor.central = 0,300 (parameterbestand: 0,500).") in html
+    assert "Deze variant wijkt in geen enkele parameter af van params/2024.yml" in html
+    # Up to date, the warning is still given; the base rebuilt from the file alone is read again.
+    steps.clear()
+    again = build(2024, ["estimation.nonresponse_factor.central=0.5"], engine="builtin", variant="same",
+                  output_root=out, build_root=work, step=steps.append)
+    assert again.steps == {"build": "up to date"} and warning in steps
+    build(2024, engine="builtin", output_root=out, build_root=work)
+    rebuilt = build(2024, ["estimation.nonresponse_factor.central=0.5"], engine="builtin", variant="same",
+                    output_root=out, build_root=work)
+    assert rebuilt.steps.get("render") == "ran"
+    html = html_text(rebuilt.output_dir / "report.html")
+    assert "Let op: de basiseditie" not in html and "Geen van de" in html and "cijfers verandert." in html
