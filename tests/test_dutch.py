@@ -149,3 +149,9 @@ def test_a_reference_period_is_worded_by_its_length(years, words):
 def test_a_period_under_a_month_is_refused():
     with pytest.raises(ValueError, match="at least a month"):
         dutch.period_length(0.02)
+
+
+def test_a_level_keeps_its_decimals_and_never_reads_100():
+    assert [dutch.level(x) for x in (0.95, 0.8, 0.999, 0.9995)] == ["95%", "80%", "99,9%", "99,95%"]
+    record = {"estimate": 0.5, "count": 50, "base": 100, "ci_low": 0.4, "ci_high": 0.6, "ci_level": 0.999}
+    assert "99,9%-BI" in dutch.share_with_base(record)
