@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from exploitation_report.inputs.edition import EditionInputs
+from exploitation_report.inputs.edition import EditionInputs, load_inputs
+from exploitation_report.inputs.errors import InputError
 from exploitation_report.inputs.params import load_params
 from exploitation_report.paths import PROJECT_ROOT
 
@@ -99,3 +100,15 @@ def test_registrations_of_a_year_after_the_publication_are_refused_at_validation
         load_inputs(load_params(PROJECT_ROOT / "params" / "2024.yml", [f"inputs.registrations={path}"]))
     (problem,) = err.value.problems
     assert problem.column == "year" and problem.rows == (len(regs) + 1,) and problem.found == "2030"
+
+
+@pytest.mark.parametrize("override,key,lowest,band", [
+    ("estimation.open_band_cap=10", "estimation.open_band_cap.low", "21", "'Meer dan 20' of n_sexual"),
+    ("estimation.open_others_cap.low=2", "estimation.open_others_cap.low", "4", "'Vier of meer' of n_other_professionals"),
+])
+def test_a_cap_below_the_open_band_it_closes_is_refused(override, key, lowest, band):
+    # "meer dan 20" counted as at most 10 would change the estimate without a word.
+    with pytest.raises(InputError) as err:
+        load_inputs(load_params(PROJECT_ROOT / "params" / "2024.yml", [override]))
+    problem = err.value.problems[0]
+    assert problem.key == key and f"at least {lowest}, the lower end of the open band {band}" in problem.expected
