@@ -52,11 +52,13 @@ def test_registrations_year_without_rows_is_reported_at_validation():
     from exploitation_report.inputs.params import load_params
     from exploitation_report.paths import PROJECT_ROOT
 
-    params = load_params(PROJECT_ROOT / "params" / "2024.yml", ["estimation.registrations_year=1990"])
+    # A period from 2020: its first year is allowed, and the registrations have no row for it.
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml", [
+        "reference_period.start=2020-01-01", "reference_period.label=2020–2023", "estimation.registrations_year=2020"])
     with pytest.raises(InputError) as err:
         load_inputs(params)
     text = str(err.value)
-    assert "registrations_2024.csv" in text and "registrations_year = 1990" in text and "2022, 2023" in text
+    assert "registrations_2024.csv" in text and "registrations_year = 2020" in text and "2022, 2023" in text
 
 
 def test_registrations_of_the_registrar_under_another_spelling_are_refused_at_validation(tmp_path):

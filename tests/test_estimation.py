@@ -437,3 +437,65 @@ def test_the_bootstrap_equals_the_bootstrap_over_every_respondent():
     for form, steps in full.items():
         for step, values in steps.items():
             assert got[form][step] == pytest.approx(tuple(np.quantile(values, [0.025, 0.975])), rel=1e-12)
+
+
+def counted(n, met, unknown_others=0, missing_counts=0):
+    """n respondents of whom the first ``met`` met victims, with the counts the chapter gives."""
+    zero = est.Bounds(np.zeros(n), np.zeros(n))
+    return est.EstimationData({"sexual": zero, "criminal": zero, "both": zero}, zero, np.arange(n),
+                              np.arange(n) < met, unknown_others=unknown_others, missing_counts=missing_counts)
+
+
+def test_respondent_counts_hide_small_counts_and_counts_whose_complement_is_small():
+    shown = est.respondent_counts(counted(40, 30, unknown_others=3), threshold=5)
+    assert shown["respondents"] == {"count": 40, "small": False, "suppressed": False}
+    assert shown["met_any"]["count"] == 30                                   # 10 did not: published
+    assert shown["unknown_others"] == {"count": None, "small": True, "suppressed": True}
+    assert shown["missing_counts"]["count"] == 0 and shown["on_grid"]["count"] == 0   # nobody: published
+    # 28 of the 30 did not know: the 2 who did would follow from the two published counts.
+    complement = est.respondent_counts(counted(40, 30, unknown_others=28), threshold=5)["unknown_others"]
+    assert complement == {"count": None, "small": False, "suppressed": True}
+    # 37 of 40 met victims: hidden (3 did not); the part of a hidden whole gives nothing away.
+    most = est.respondent_counts(counted(40, 37, unknown_others=28), threshold=5)
+    assert most["met_any"]["count"] is None and most["unknown_others"]["count"] == 28
+    assert est.respondent_counts(counted(3, 1), threshold=5)["respondents"]["count"] is None
+
+
+def test_the_minimum_reads_the_victim_counts_at_the_low_end_of_their_range():
+    # The chapter calls the minimum 'within the margins': a band position fixed at the midpoint is
+    # where the minimum reads the counts too (it read the lower limits whatever the range said).
+    mid = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(500, 600, 700), band_position=(0.5, 0.5, 0.5),
+                          band_cap=(25, 30, 50))
+    assert est.minimum_values(mid)["band_position"] == 0.5 and est.minimum_values(mid)["band_cap"] == 25
+    assert est.minimum_values(ASSUME)["band_position"] == 0.0          # the usual range: the lower limits
+    data = est.prepare(frame(), ALL_BANDS)
+    lad = run(data, mid, resamples=50)["any"]
+    assert lad.minimum == pytest.approx(float(est.evaluate(data, est.minimum_values(mid), mid.nonresponse)
+                                              ["any"]["known_dedup"]))
+    assert lad.minimum > run(data, resamples=50)["any"].minimum         # midpoints give more than lower limits
+
+
+def test_the_central_one_item_correction_enters_the_estimate_and_its_interval_undrawn():
+    # params: the central value multiplies the weight of reports off the grid, in the estimate and
+    # in every resample; the range is never drawn (the same organisations and draws otherwise).
+    data = est.prepare(frame(), ALL_BANDS)
+    plain = run(data)["any"]
+    corrected = run(data, est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(500, 600, 700),
+                                          per_victim=(1.3, 1.3, 1.3)))["any"]
+    assert corrected.scenario_central == pytest.approx(1.3 * plain.scenario_central)
+    assert corrected.ci_bootstrap == pytest.approx(tuple(1.3 * x for x in plain.ci_bootstrap))
+    ranged = run(data, est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(500, 600, 700),
+                                       per_victim=(1.0, 1.0, 1.3)))["any"]
+    assert (ranged.scenario_central, ranged.ci_low, ranged.ci_high) == (plain.scenario_central, plain.ci_low,
+                                                                        plain.ci_high)
+
+
+def test_the_ladder_keeps_the_bootstrap_interval_the_poisson_bound_widened():
+    df = frame()
+    df["met_sexual"] = pd.array([2] * len(df), dtype="Int64")
+    df["met_both"], df["n_sexual"], df["n_both"] = pd.NA, pd.NA, pd.NA
+    lad = run(est.prepare(df, ALL_BANDS))["sexual"]
+    assert lad.ci_method == est.WIDENED_METHOD and lad.ci_bootstrap == (0.0, 0.0) and lad.ci_high > 0
+    plain = run(est.prepare(frame(), ALL_BANDS))["any"]
+    assert plain.ci_method == "bootstrap" and plain.ci_bootstrap == (plain.ci_low, plain.ci_high)
+    assert "ci_bootstrap" not in plain.as_record()       # results.json keeps its keys (records add it when widened)

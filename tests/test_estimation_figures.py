@@ -1,4 +1,5 @@
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from exploitation_report.chapters import estimation_figures as figs
@@ -92,3 +93,57 @@ def test_ladder_note_explains_a_low_scenario_below_the_known_number():
     assert "Het lage scenario ligt onder" not in figs.ladder_note(LAD, None, None)     # 80 = 80
     below = est.Ladder(**{**LAD.__dict__, "scenario_low": 60.0})
     assert "Het lage scenario ligt onder ‘bekend, ontdubbeld’" in figs.ladder_note(below, None, None)
+
+
+def test_scenarios_with_equal_factors_share_one_row_in_the_table_the_note_and_the_figure():
+    from dataclasses import replace
+
+    merged = replace(LAD, nonresponse=(0.0, 0.0, 1.0), scenario_central=80.0)
+    table = figs.ladder_table({f: merged for f in est.FORMS}, REG)
+    labels = table["Trede"].tolist()
+    assert "Scenario laag en centraal (0 ×)" in labels and "Scenario hoog (1 ×)" in labels
+    assert not any(label.startswith("Scenario centraal") for label in labels)
+    assert "zien 0 of 1 keer zoveel" in figs.ladder_note(merged, None, None)
+    fixed = replace(LAD, nonresponse=(0.0, 0.0, 0.0), scenario_central=80.0, scenario_high=80.0)
+    table = figs.ladder_table({f: fixed for f in est.FORMS}, REG)
+    assert [lab for lab in table["Trede"] if lab.startswith("Scenario")] == ["Scenario (0 ×, vast)"]
+    assert "Scenario: niet-respondenten zien 0 keer zoveel slachtoffers als respondenten (vast)." in \
+        figs.ladder_note(fixed, None, None)
+    fig = figs.ladder_figure({f: fixed for f in est.FORMS}, REG)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
+        "Gemeld, ruwe som", "Bekend, ontdubbeld", "Scenario", "Centrale schatting"]
+    plt.close(fig)
+
+
+def test_the_ladder_note_names_the_poisson_bound_only_where_it_moved_a_printed_bound():
+    from dataclasses import replace
+
+    widened = replace(LAD, ci_method=est.WIDENED_METHOD, ci_low=110.0, ci_bootstrap=(120.0, 380.0))
+    assert "waar het exacte Poisson-interval van het aantal meldingen ruimer is, dat interval." in \
+        figs.ladder_note(widened, None, None)
+    same = replace(widened, ci_low=119.8)                     # 120 either way
+    assert "Poisson" not in figs.ladder_note(same, None, None)
+    assert "Poisson" in figs.ladder_note(same, None, None, widened=True)   # another form's bound moved
+
+
+def test_sensitivity_note_names_the_fixed_assumptions_and_the_band_table_the_central_reading():
+    note = figs.sensitivity_note([("band_cap", 30.0), ("others_cap", 8.0)])
+    assert note.endswith("Vast in deze editie, zonder marge en daarom zonder rij: bovengrens van de open categorie "
+                         "slachtoffers (30) en bovengrens van de open categorie andere professionals (8).")
+    assert "Vast" not in figs.sensitivity_note([])
+    readings = pd.DataFrame([{"reading": r, "position": p, "reported_raw": 1.0, "known_dedup": 1.0, "estimate": 1.0}
+                             for r, p in (("lower", 0.0), ("midpoint", 0.5), ("upper", 1.0))])
+    assert figs.band_table(readings, 30, "meer dan 20")["Antwoordcategorieën gelezen als"].tolist()[:2] == [
+        "Ondergrenzen", "Middens (centraal)"]                  # the lower limits are no minimum
+    assert figs.band_table(readings, 30, "meer dan 20", central=0.0).iloc[0, 0] == "Ondergrenzen (centraal)"
+
+
+def test_the_timing_table_hides_a_small_group():
+    from exploitation_report.stats import response_timing as rt
+
+    n = 30
+    dates = pd.Series(pd.date_range("2026-02-02", periods=n, freq="8h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    met = np.arange(n) % 2 == 0
+    timing = rt.protect(rt.compare(dates, met, met * 2.0, met * 1.0, resamples=100, seed=1), 15)
+    assert figs.timing_table(timing, 15)["Aantal"].tolist()[:2] == ["x", "x"]     # groups of ten
+    assert figs.timing_table(timing, 5)["Aantal"].tolist()[:2] == ["10", "10"]

@@ -114,3 +114,46 @@ def test_section_on_the_shipped_demo_file_with_the_real_mse_module():
     assert "Demonstratie op synthetische gegevens" in text
     rec = linkage.suppressed_record(res.as_record(), 5)
     assert all(v is None or v == 0 or v >= 5 for v in rec["overlaps"].values())
+
+
+def test_section_and_tables_hide_the_persons_on_no_list_when_the_observed_are_hidden():
+    # 31 persons observed, min_count 40: 77 estimated and 29 on no list would give the 31 back.
+    text = linkage.section(result(), capture(), 40, "2022–2023", True, "@tbl-l", "@tbl-m", PLACE)
+    assert "minder dan 40 verschillende personen" in text and "**77**" in text
+    assert "van wie" not in text and "29" not in text and "wordt niet gepubliceerd" in text
+    table = linkage.candidates_table(result(), hide_unobserved=True)
+    assert "Op geen lijst" not in table.columns and "29" not in table.to_string()
+    assert "Het aantal personen op geen enkele lijst ontbreekt" in linkage.candidates_note(result(), hide_unobserved=True)
+    rec = linkage.suppressed_record({"observed": 31, "unobserved": 29.4, "estimate": 77.4, "overlaps": {},
+                                     "candidates": [{"model": "A:B", "estimate": 77.4, "unobserved": 29.4}]}, 40)
+    assert rec["unobserved"] is None and rec["candidates"][0]["unobserved"] is None and rec["estimate"] == 77.4
+    assert linkage.suppressed_record({"observed": 31, "unobserved": 29.4, "overlaps": {}}, 5)["unobserved"] == 29.4
+
+
+def test_stepwise_names_no_criterion_and_its_path():
+    stepwise = Result(result().best, [Fit("hoofdeffecten", 68.0, 20.0, 73.6, 60.0, 22.8, 10), result().best],
+                      method="stepwise", models_admissible=None)
+    table = linkage.candidates_table(stepwise)
+    assert table.columns.tolist() == ["Model (samenhang tussen lijsten)", "Geschat totaal", "Op geen lijst",
+                                      "Deviantie (vrijheidsgraden)"]
+    assert "(p < 0,02); de laatste rij is het gekozen model" in linkage.candidates_note(stepwise)
+    assert "criterium" not in linkage.candidates_note(stepwise)
+    assert linkage.candidates_note(result()).startswith("Lagere BIC:")
+    text = linkage.section(stepwise, capture(), 5, "2022–2023", True, "@tbl-l", "@tbl-m", PLACE)
+    assert "(p < 0,02)" in text and "@tbl-m laat de stappen van die keuze zien" in text
+
+
+def test_one_model_is_no_choice():
+    best = result().best
+    only = Result(best, [best], max_order=1, models_admissible=1)
+    assert not linkage.shows_candidates(only)
+    text = linkage.section(only, capture(), 5, "2022–2023", True, "@tbl-l", "@tbl-m", PLACE)
+    assert "er is dan één model, dat van onafhankelijke lijsten (alleen hoofdeffecten)" in text
+    assert "Van de" not in text and "1 modellen" not in text and "1 lijsten" not in text
+    assert "modelkeuze in elk van de" not in text and "met één model is er geen keuze om over te doen" in text
+    assert "@tbl-m" not in text and "vergelijkt de methode modellen" not in text
+    limited = linkage.section(Result(best, [best], models_admissible=1), capture(), 5, "2022–2023", True, "@tbl-l",
+                              "@tbl-m", PLACE)
+    assert "maar één model te schatten (met samenhang tussen hoogstens twee lijsten tegelijk toegestaan)" in limited
+    plural = linkage.section(result(), capture(), 5, "2022–2023", True, "@tbl-l", "@tbl-m", PLACE)
+    assert "Van de 64 modellen" in plural and "hoogstens twee lijsten tegelijk" in plural and "@tbl-m vergelijkt" in plural

@@ -84,3 +84,64 @@ def test_national_context_keeps_dutch_only_in_label_and_text():
     r = records.national_context(nat)
     assert set(r) == {"label", "text", "ratio", "sources"} and r["ratio"]["unit"] == "ratio"
     assert all(set(s) == {"label", "text", "url"} for s in r["sources"])
+
+
+def test_counts_of_respondents_below_the_threshold_are_suppressed_in_results():
+    import numpy as np
+
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.paths import params_path
+    from exploitation_report.stats import estimation as est
+
+    n, met = 222, 122
+    zero = est.Bounds(np.zeros(n), np.zeros(n))
+    data = est.EstimationData({"sexual": zero, "criminal": zero, "both": zero}, zero, np.arange(n),
+                              np.arange(n) < met, unknown_others=16, missing_counts=0)
+    params = load_params(params_path(2024))
+    a = est.Assumptions.from_params(params)
+    rec = records.assumptions(params, data, a, threshold=25)
+    assert rec["unknown_others"] == {"kind": "count", "unit": "respondents", "value": None, "suppressed": True}
+    assert rec["respondents_met_any"]["value"] == 122 and rec["missing_counts_imputed"]["value"] == 0
+    assert records.assumptions(params, data, a, threshold=5)["unknown_others"]["value"] == 16
+
+
+def test_a_widened_interval_keeps_the_bootstrap_interval_beside_it():
+    from dataclasses import replace
+
+    from exploitation_report.pipeline.results_schema import Interval
+    from exploitation_report.stats.estimation import WIDENED_METHOD
+
+    widened = records.ladder(replace(LADDER, ci_method=WIDENED_METHOD, ci_low=45.0, ci_bootstrap=(50.0, 200.0)))
+    assert widened["bootstrap_interval"] == {"low": 50.0, "high": 200.0, "level": 0.95, "method": "bootstrap"}
+    Interval.model_validate(widened["bootstrap_interval"])
+    assert "bootstrap_interval" not in records.ladder(replace(LADDER, ci_bootstrap=(50.0, 200.0)))
+
+
+def test_mse_hides_the_persons_on_no_list_with_the_persons_observed():
+    # 48 persons on the demo lists: with min_count 60 the estimate (77) and the unobserved (29) would give 48.
+    from exploitation_report.paths import PROJECT_ROOT
+    from exploitation_report.stats.mse import analysis as mse
+
+    frame = mse.read_capture_histories(PROJECT_ROOT / "data" / "2024" / "linked_registrations_synthetic.csv")
+    result = mse.estimate(frame, resamples=0)
+    hidden = records.mse(result, 60)
+    assert hidden["observed"]["suppressed"] and hidden["unobserved"] is None
+    assert all(c["unobserved"] is None for c in hidden["candidates"]) and hidden["estimate"] == result.estimate
+    shown = records.mse(result, 5)
+    assert shown["observed"]["value"] == result.observed and shown["unobserved"] == pytest.approx(result.unobserved)
+    assert all(c["unobserved"] is not None for c in shown["candidates"])
+
+
+def test_response_timing_suppresses_small_groups_of_respondents():
+    import numpy as np
+
+    from exploitation_report.stats import response_timing as rt
+
+    n = 30
+    dates = pd.Series(pd.date_range("2026-02-02", periods=n, freq="8h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    dates[:3] = pd.NA
+    met = np.arange(n) % 2 == 0
+    timing = rt.protect(rt.compare(dates, met, met * 2.0, met * 1.0, resamples=100, seed=1), 10)
+    rec = records.response_timing(timing, "response_date", 10)
+    assert rec["undated"] == {"kind": "count", "unit": "respondents", "value": None, "suppressed": True}
+    assert rec["early"]["respondents"]["value"] is None and rec["dated"]["value"] == 27

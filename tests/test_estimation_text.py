@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,11 @@ def ladder(form, central, low, high):
 
 LADDERS = {"any": ladder("any", 564.0, 326.0, 915.0), "sexual": ladder("sexual", 337.0, 196.0, 549.0),
            "criminal": ladder("criminal", 307.0, 88.0, 503.0)}
+RANGES = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500))
+
+
+def outcome(ladders, assumptions=RANGES):
+    return text.outcome("2022–2023", ladders, "@tbl-a", "@fig-b", assumptions)
 
 
 def test_factor_is_short_and_dutch():
@@ -35,20 +41,22 @@ def test_estimand_states_the_union_and_marks_synthetic():
 
 
 def test_outcome_states_the_nonresponse_assumption_and_the_typical_figure():
-    t = text.outcome("2022–2023", LADDERS, "@tbl-a", "@fig-b")
+    t = outcome(LADDERS)
     assert "0,5 keer zo vaak slachtoffers" in t and "Dat is niet gemeten" in t
     assert "dan gaat het om 790 vermoedelijke slachtoffers (95%-interval 424–1.373)" in t   # 1.372,5 rounded away from zero
     assert "Poisson" not in t
-    few = {**LADDERS, "any": est.Ladder(**{**LADDERS["any"].__dict__, "ci_method": est.WIDENED_METHOD})}
-    assert "exacte Poisson-interval" in text.outcome("2022–2023", few, "@t", "@f")
+    # Widened below: the printed lower bound moved from the bootstrap's 330 to 326.
+    few = {**LADDERS, "any": replace(LADDERS["any"], ci_method=est.WIDENED_METHOD, ci_bootstrap=(330.2, 915.0))}
+    assert ("Aan de onderkant volgt het interval het exacte Poisson-interval van het aantal meldingen: dat is daar "
+            "ruimer dan het interval uit de bootstrap (330–915).") in outcome(few)
 
 
 def test_outcome_magnitude_follows_the_interval():
-    t = text.outcome("2022–2023", LADDERS, "@tbl-a", "@fig-b")
+    t = outcome(LADDERS)
     assert f"**{dutch.magnitude(326, 915)}**" in t
     assert "326–915" in t and "centraal 564" in t and "interval 88–503" in t
     low = {k: ladder(k, 60.0, 40.0, 120.0) for k in est.FORMS}
-    assert "**tientallen tot honderden**" in text.outcome("2022–2023", low, "@t", "@f")
+    assert "**tientallen tot honderden**" in outcome(low)
 
 
 class Var:
@@ -79,7 +87,8 @@ def test_method_names_every_assumption_and_its_range():
     data = three_respondents(missing_counts=2, unknown_others=1)
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500), band_cap=(25, 30, 50),
                         others_cap=(6, 8, 16))
-    t = text.method(data, a, Book(), resamples=2000, registered_years=[2022, 2023], place=PLACE)
+    t = text.method(data, a, Book(), resamples=2000, registered_years=[2022, 2023], place=PLACE,
+                    threshold=1)
     for piece in ("2022 en 2023", "De drie respondenten", "één van hen zagen", "naar schatting 1.200",
                   "marge 1.000 tot 1.500", "0 (laag), 0,5 (centraal) of 1 (hoog)", "2.000 herhaalde trekkingen",
                   "twee organisaties", "antwoordcategorieën (1, 2–9, tien of meer)",
@@ -94,7 +103,7 @@ def test_method_says_fixed_where_an_assumption_has_no_margin():
     data = three_respondents(missing_counts=0, unknown_others=0)
     a = est.Assumptions(nonresponse=(0.5, 0.5, 0.5), population=(1200, 1200, 1200), band_cap=(30, 30, 30),
                         others_cap=(8, 8, 8))
-    t = text.method(data, a, Book(), resamples=2000, registered_years=[2022], place=PLACE)
+    t = text.method(data, a, Book(), resamples=2000, registered_years=[2022], place=PLACE, threshold=1)
     assert "naar schatting 1.200 eerstelijns professionals in de gemeente (vast, zonder marge)" in t
     assert "slachtoffers zien met 0,5 keer de frequentie van respondenten, vast, zonder marge" in t
     assert "hoogstens als 30 (vast)" in t and "hoogstens als 8 (vast)" in t
@@ -128,12 +137,12 @@ def test_sensitivity_names_only_assumptions_that_move_the_estimate():
 def test_outcome_splits_the_interval_into_sampling_and_assumptions():
     wide = ladder("any", 564.0, 326.0, 915.0)
     narrow = est.Ladder(**{**wide.__dict__, "ci_sampling": (480.0, 650.0)})
-    t = text.outcome("2022–2023", {"any": narrow, "sexual": narrow, "criminal": narrow}, "@t", "@f")
+    t = outcome({"any": narrow, "sexual": narrow, "criminal": narrow})
     assert "zou het 480–650 zijn" in t and "niet van het toeval" in t        # 170 of 589 wide: assumptions
     mostly_sampling = est.Ladder(**{**wide.__dict__, "ci_sampling": (340.0, 900.0)})
-    t = text.outcome("2022–2023", {k: mostly_sampling for k in est.FORMS}, "@t", "@f")
+    t = outcome({k: mostly_sampling for k in est.FORMS})
     assert "komt dus van het toeval, niet van de aannames" in t
-    assert "zou het" not in text.outcome("2022–2023", LADDERS, "@t", "@f")   # no sampling interval given
+    assert "zou het" not in outcome(LADDERS)   # no sampling interval given
 
 
 def test_limitations_and_appendix_read_the_simulation_table(tmp_path):
@@ -232,7 +241,7 @@ def test_sensitivity_names_the_two_strongest_assumptions_and_the_heaviest_report
     raised = text.sensitivity(table, heavy | {"top": 10, "min_group": 10, "raised_to_min_group": True},
                               "@fig-t", "@tbl-s", "@tbl-b")
     assert "De tien respondenten met de grootste bijdrage (5% van de 127" in raised
-    assert "naar boven afgerond, is minder dan 10, de ondergrens voor gepubliceerde aantallen; daarom zijn het er 10)" \
+    assert "naar boven afgerond, is minder dan 10, de ondergrens voor gepubliceerde aantallen; daarom zijn het er tien)" \
         in raised
     assert "wegen zwaar" not in text.sensitivity(table, heavy | {"top": None, "suppressed": True}, "@fig-t", "@tbl-s",
                                                  "@tbl-b")
@@ -243,12 +252,12 @@ def test_method_states_the_one_item_bias_or_the_per_victim_weights():
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500), per_victim=(1.0, 1.0, 1.3))
     one = est.EstimationData({"sexual": zero, "criminal": zero, "both": zero}, zero, np.array([0, 0, 1]),
                              np.array([True, True, False]))
-    t = text.method(one, a, Book(), resamples=2000, registered_years=[2022], place=PLACE)
+    t = text.method(one, a, Book(), resamples=2000, registered_years=[2022], place=PLACE, threshold=1)
     assert "eerder te laag dan te hoog" in t and "tot 1,3 keer zo groot" in t and "per slachtoffer" in t
     grid = est.Bounds(np.array([[0.0, 1.0], [2.0, np.nan], [np.nan, np.nan]]),
                       np.array([[0.0, 1.0], [3.0, np.nan], [np.nan, np.nan]]))
     per_victim = est.EstimationData(one.victims, one.others, one.cluster, one.met_any, grid=grid)
-    t = text.method(per_victim, a, Book(), resamples=2000, registered_years=[2022], place=PLACE)
+    t = text.method(per_victim, a, Book(), resamples=2000, registered_years=[2022], place=PLACE, threshold=1)
     assert "(voor hun eerste twee slachtoffers)" in t and "twee respondenten deden dat" in t
     assert "eerder te laag" not in t and "na de eerste twee," in t
 
@@ -269,17 +278,166 @@ def test_sensitivity_shows_the_one_item_correction_when_it_is_a_row():
 def test_response_timing_paragraph_reads_the_comparison_or_says_there_are_no_dates():
     from exploitation_report.stats import response_timing as rt
 
-    none = text.response_timing(None, 0.5, "@tbl-timing")
+    none = text.response_timing(None, 0.5, "@tbl-timing", 5)
     assert "niet wanneer respondenten de vragenlijst invulden" in none
     n = 120
     dates = pd.Series(pd.date_range("2026-02-02", periods=n, freq="8h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
     met = np.arange(n) % 3 != 0
     met[-40:] = np.arange(40) % 4 == 0                      # late: fewer met victims
     timing = rt.compare(dates, met, met * 3.0, met * 1.5, resamples=500, seed=2)
-    t = text.response_timing(rt.protect(timing, 5), 0.5, "@tbl-timing")
+    t = text.response_timing(rt.protect(timing, 5), 0.5, "@tbl-timing", 5)
     assert "het eerste derde" in t and "2 februari 2026 tot en met" in t and "elk 40 respondenten" in t
     assert text.timing_direction(timing["ratios"]["sirken_weight"]) == "lower"
     assert "Late respondenten zien dus minder slachtoffers" in t and "centrale aanname (0,5)" in t
     assert "geen meting" in t
     assert text.timing_direction((1.0, 0.8, 1.2)) == "same" and text.timing_direction((1.4, 1.1, 1.9)) == "higher"
     assert text.timing_direction((None, None, None)) is None
+
+
+def reporters(n, met, unknown_others=0, missing_counts=0):
+    """n respondents of n organisations, the first ``met`` of whom met victims; no counts."""
+    zero = est.Bounds(np.zeros(n), np.zeros(n))
+    return est.EstimationData({"sexual": zero, "criminal": zero, "both": zero}, zero, np.arange(n),
+                              np.arange(n) < met, unknown_others=unknown_others, missing_counts=missing_counts)
+
+
+def method_text(data, a=RANGES, threshold=5):
+    return text.method(data, a, Book(), resamples=2000, registered_years=[2022], place=PLACE, threshold=threshold)
+
+
+def test_method_never_gives_a_small_count_of_respondents_exactly():
+    # suppression.min_count=25: 16 of 122 did not know how many others knew their victims.
+    t = method_text(reporters(222, 122, unknown_others=16, missing_counts=3), threshold=25)
+    assert "wisten minder dan 25 niet bij hoeveel anderen" in t and "16" not in t and "zestien" not in t
+    assert "Van minder dan 25 respondenten ontbrak een aantal" in t
+    assert "De 222 respondenten" in t and "122 van hen zagen" in t
+    # The complement would give it away: 218 of 222 met victims, so 4 did not.
+    t = method_text(reporters(222, 218, unknown_others=16), threshold=25)
+    assert "een niet te publiceren aantal van hen zagen" in t and "218" not in t
+    # Nobody is not a small group; it reads as a sentence, not 'wisten nul niet'.
+    t = method_text(reporters(222, 122), threshold=25)
+    assert "Alle respondenten die slachtoffers zagen, gaven aan bij hoeveel anderen" in t and "nul" not in t
+    assert "ontbrak een aantal" not in t
+
+
+def test_method_merges_scenarios_with_equal_factors():
+    def step4(nonresponse):
+        return method_text(reporters(10, 5), est.Assumptions(nonresponse=nonresponse, population=(1000, 1200, 1500)))
+    assert "slachtoffers zien met 0 (laag en centraal) of 1 (hoog) keer de frequentie" in step4((0.0, 0.0, 1.0))
+    assert "slachtoffers zien met 0 (laag) of 1 (centraal en hoog) keer de frequentie" in step4((0.0, 1.0, 1.0))
+    assert "0 (laag), 0,5 (centraal) of 1 (hoog)" in step4((0.0, 0.5, 1.0))
+    fixed = step4((0.0, 0.0, 0.0))
+    assert "met 0 keer de frequentie van respondenten, vast, zonder marge" in fixed and "(laag" not in fixed
+    assert [g["ends"] for g in text.scenario_groups((0.0, 0.0, 1.0))] == ["laag en centraal", "hoog"]
+    assert text.scenario_groups((0.3, 0.3, 0.3))[0]["fixed"]
+
+
+def test_the_assumption_sentence_does_not_repeat_the_estimate_at_factor_one():
+    one = text.assumption_sentence(1.0, 281, 156, 488, 0.95, None)
+    assert "even vaak slachtoffers zien als wie hem wel invulde. Dat is niet gemeten." in one
+    assert "Zien zij even vaak" not in one and "281" not in one and "1 keer" not in one
+    zero = text.assumption_sentence(0.0, 281, 156, 488, 0.95, None)
+    assert "niet invulden geen slachtoffers zien" in zero and "0 keer" not in zero
+    assert "Zien zij even vaak slachtoffers, dan gaat het om 281" in zero
+
+
+def test_the_poisson_widening_is_named_only_where_it_moves_a_printed_bound():
+    base = replace(LADDERS["any"], ci_low=41.2, ci_high=303.0, ci_method=est.WIDENED_METHOD)
+    # Widened by less than the rounding: 41,2 and 41,4 both read 41.
+    assert text.widening(replace(base, ci_bootstrap=(41.4, 303.0))) is None
+    assert "Poisson" not in outcome({**LADDERS, "any": replace(base, ci_bootstrap=(41.4, 303.0))})
+    moved = replace(base, ci_bootstrap=(42.1, 303.0))
+    assert text.widening(moved) == {"side": "low", "bootstrap": (42.1, 303.0)}
+    t = outcome({**LADDERS, "any": moved})
+    assert "Aan de onderkant volgt het interval het exacte Poisson-interval" in t and "(42–303)" in t
+    assert "weinig meldingen" not in t
+    assert text.widening(replace(base, ci_bootstrap=(0.0, 0.0)))["side"] == "both"
+    # From results.json (the summary): the same answer from the interval and the bootstrap's.
+    record = {"interval": {"low": 41.2, "high": 303.0, "method": est.WIDENED_METHOD},
+              "bootstrap_interval": {"low": 41.4, "high": 303.0}}
+    assert text.record_widening(record) is None
+    assert text.record_widening({"interval": {"low": 1, "high": 2, "method": "bootstrap"}}) is None
+
+
+def test_the_one_item_correction_reads_as_it_is_used():
+    one = reporters(3, 2)
+    def pv(values):
+        return method_text(one, est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500),
+                                                per_victim=values))
+    assert "gevoeligheidsanalyse laat zien wat een gewicht tot 1,3 keer zo groot betekent" in pv((1.0, 1.0, 1.3))
+    none = pv((1.0, 1.0, 1.0))
+    assert "niet te zeggen, en de schatting corrigeert er niet voor." in none and "gevoeligheidsanalyse" not in none
+    fixed = pv((1.3, 1.3, 1.3))
+    assert "de schatting rekent daarom met een 1,3 keer zo groot gewicht voor hun slachtoffers." in fixed
+    assert "gevoeligheidsanalyse" not in fixed
+    both = pv((1.0, 1.2, 1.5))
+    assert "rekent daarom met een 1,2 keer zo groot gewicht voor hun slachtoffers; de gevoeligheidsanalyse laat " \
+           "zien wat een gewicht tot 1,5 keer zo groot betekent" in both
+    # The sensitivity paragraph with a central correction above 1: the estimate and the interval use it.
+    table = pd.DataFrame([{"assumption": "per_victim", "total_low": 400.0, "total_high": 500.0, "low": 1.0,
+                           "central": 1.2, "high": 1.5, "total_central": 450.0}])
+    t = text.sensitivity(table, {"top": 0}, "@f", "@t", "@b")
+    assert "De centrale schatting (450) geeft die slachtoffers 1,2 keer het gewicht van één gebruikelijk aantal; " \
+           "bij 1 keer wordt ze 400, bij 1,5 keer 500." in t
+    assert "Het interval rekent met 1,2 keer; de marge daaromheen zit er niet in" in t
+
+
+def test_the_minimum_and_the_method_name_the_band_position_they_use():
+    mid = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500), band_position=(0.5, 0.5, 0.5))
+    t = outcome(LADDERS, mid)
+    assert "(elk aantal slachtoffers in het midden van zijn categorie, zo veel mogelijk overlap" in t
+    assert "op de ondergrens van zijn categorie" not in t
+    assert "(elk aantal slachtoffers op de ondergrens van zijn categorie" in outcome(LADDERS)
+    m = method_text(reporters(10, 5), mid)
+    assert "Voor de centrale waarde en voor het minimum telt elk aantal in het midden van zijn categorie;" in m
+    assert ("Voor de centrale waarde telt elk aantal in het midden van zijn categorie, voor het minimum op de "
+            "ondergrens;") in method_text(reporters(10, 5))
+    assert text.band_position(0.25) == "op 25% van de weg van ondergrens naar bovengrens"
+
+
+def test_the_method_says_which_open_band_caps_are_drawn():
+    def caps(band_cap, others_cap):
+        return method_text(reporters(10, 5), est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500),
+                                                              band_cap=band_cap, others_cap=others_cap))
+    assert "ook die bovengrenzen worden in het interval binnen hun marge getrokken." in caps((25, 30, 50), (6, 8, 16))
+    both_fixed = caps((30, 30, 30), (8, 8, 8))
+    assert "bovengrens" not in both_fixed.split("Aantallen zijn")[1].replace("ondergrens", "")
+    assert "hoogstens als 8 (vast)." in both_fixed
+    one = caps((30, 30, 30), (6, 8, 16))
+    assert "(marge 6 tot 16); de bovengrens met een marge wordt in het interval binnen die marge getrokken." in one
+
+
+def test_the_heaviest_reporters_share_keeps_the_decimals_it_needs():
+    assert [text.percent_decimals(x) for x in (0.05, 0.001, 0.0125, 0.25)] == [0, 1, 2, 0]
+    heavy = {"top": 5, "share": 0.001, "reporters": 122, "top_fraction": 0.36, "estimate_without_top": 107.0,
+             "estimate": 167.0, "min_group": 5, "raised_to_min_group": True, "suppressed": False}
+    t = text.sensitivity(pd.DataFrame(columns=["assumption", "total_low", "total_high"]), heavy, "@f", "@t", "@b")
+    assert "(0,1% van de 122 respondenten die slachtoffers meldden, naar boven afgerond, is minder dan 5" in t
+    assert "daarom zijn het er vijf)" in t and "(0% " not in t
+    # No assumption with a range: no figure or table to point to.
+    assert "liggen alle aannames vast" in t and "@f" not in t and "@t " not in t
+
+
+def test_the_timing_paragraph_gives_no_small_group_exactly():
+    from exploitation_report.stats import response_timing as rt
+
+    n = 30
+    dates = pd.Series(pd.date_range("2026-02-02", periods=n, freq="8h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    dates[:4] = pd.NA                                        # four without a date
+    met = np.arange(n) % 2 == 0
+    timing = rt.protect(rt.compare(dates, met, met * 2.0, met * 1.0, resamples=100, seed=1), 10)
+    t = text.response_timing(timing, 0.5, "@tbl-timing", 10)
+    assert "elk minder dan 10 respondenten; minder dan 10 respondenten hadden geen datum" in t
+
+
+def test_the_part_of_the_respondents_compared_in_words():
+    # The note under the timing table once read "het eerste ('het', 'derde')".
+    assert text.part_of_respondents(3, "eerst") == "het eerste derde"
+    assert text.part_of_respondents(2, "laatst") == "de laatste helft"
+
+
+def test_the_heaviest_reporters_without_their_number_where_it_is_hidden():
+    heavy = {"top": 7, "share": 0.05, "reporters": None, "top_fraction": 0.27, "estimate_without_top": 341.0,
+             "estimate": 469.0, "min_group": 5, "raised_to_min_group": False, "suppressed": False}
+    t = text.sensitivity(pd.DataFrame(columns=["assumption", "total_low", "total_high"]), heavy, "@f", "@t", "@b")
+    assert "(5%, naar boven afgerond, van de respondenten die slachtoffers meldden)" in t

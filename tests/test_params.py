@@ -365,7 +365,7 @@ def test_a_reference_period_label_must_name_the_years_of_the_period(label):
 def test_a_reference_period_label_may_name_its_years_in_any_words():
     for label in ["2022–2023", "2022-2023", "januari 2022 tot en met december 2023"]:
         assert load_params(SHIPPED, [f"reference_period.label={label}"]).reference_period.label == label
-    one_year = ["reference_period.start=2023-01-01", "reference_period.end=2023-12-31"]
+    one_year = ["reference_period.start=2023-01-01", "reference_period.end=2023-12-31", "estimation.registrations_year=2023"]
     assert load_params(SHIPPED, [*one_year, "reference_period.label=2023"]).reference_period.years == 1.0
     with pytest.raises(InputError, match="names the year of the period 2023-01-01 to 2023-12-31 .e.g. '2023'."):
         load_params(SHIPPED, [*one_year, "reference_period.label=2022"])
@@ -468,3 +468,17 @@ def test_a_report_is_published_after_the_period_it_reports_on(date):
         load_params(SHIPPED, [f"publication.date={date}"])
     (problem,) = err.value.problems
     assert problem.key == "reference_period" and f"publication.date = {date}" in problem.expected
+
+
+@pytest.mark.parametrize("overrides,years,found", [
+    (["estimation.registrations_year=2021"], "2022–2023", "2021"),
+    (["reference_period.start=2023-01-01", "reference_period.label=2023"], "2023", "2022"),
+])
+def test_the_registrations_year_lies_in_the_reference_period(overrides, years, found):
+    # An estimate over 2023 set against the registrations of 2022 compares two periods.
+    with pytest.raises(InputError) as err:
+        load_params(SHIPPED, overrides)
+    (problem,) = err.value.problems
+    assert problem.key == "estimation"
+    assert f"estimation.registrations_year within the reference period ({years})" in problem.expected
+    assert found in problem.found

@@ -66,7 +66,9 @@ OK = {"survey.met_any": rec(122, 222), "survey.direct_contact": rec(100, 122), "
       "survey.criminal_victims_living_care": rec(62, 98), "survey.response": {"analysed": {"value": 222}},
       "estimation.any": {"ci_low": 75.0, "ci_high": 370.0, "suppressed": False},
       "estimation.registered": {"suspected": {"count": 29, "suppressed": False},
-                                "confirmed": {"count": None, "suppressed": True}}}
+                                "confirmed": {"count": None, "suppressed": True}},
+      "estimation.registered_by_year.year_2022": {"suspected": {"count": 29, "suppressed": False},
+                                                  "confirmed": {"count": None, "suppressed": True}}}
 # results.json is nested; the figures above are given by their paths.
 OK = unflatten(OK)
 
@@ -81,8 +83,8 @@ def test_check_reads_each_figure_as_published(real):
     wrong = {"survey.met_any": rec(127, 220), "survey.items.actions": {"options": {"action_nothing": rec(28, 122)}},
              "survey.criminal_victims_living_care": rec(49, 98), "survey.response": {"analysed": {"value": 220}},
              "estimation.any": {"ci_low": 195.0, "ci_high": 845.0, "suppressed": False},
-             "estimation.registered": {"suspected": {"count": 30, "suppressed": False},
-                                       "confirmed": {"count": 3, "suppressed": False}}}
+             "estimation.registered_by_year.year_2022": {"suspected": {"count": 30, "suppressed": False},
+                                                         "confirmed": {"count": 3, "suppressed": False}}}
     wrong = unflatten(wrong)
     for key in ("met_any", "did_nothing", "criminal_victims_care_housing", "respondents", "estimate_two_years",
                 "zvhg_2022_suspected", "zvhg_2022_confirmed"):
@@ -127,7 +129,8 @@ def test_appendix_lists_every_figure_with_source_and_this_edition(real):
 
 def test_appendix_marks_the_figure_this_edition_shows_from_real_data(real):
     results = json.loads(json.dumps(OK))
-    results["estimation"]["registered"]["suspected"] |= {"synthetic": False, "text": "Raadsbrief Groningen"}
+    results["estimation"]["registered_by_year"]["year_2022"]["suspected"] |= {"synthetic": False,
+                                                                              "text": "Raadsbrief Groningen"}
     marks = Marks(True)
     shown = dict(zip(*published_text.appendix_table(real, results, marks)[["Cijfer", "Deze editie"]].T.to_numpy()))
     assert shown[real.figures["zvhg_2022_suspected"].label] == "29†"
@@ -156,8 +159,8 @@ def test_v1_figures_read_as_published(real):
     # A count figure keeps its number in `value`, an estimate its interval in `interval`.
     results = {"estimation": {"any": {"kind": "estimate", "unit": "persons", "estimate": 160.0, "suppressed": False,
                                       "interval": {"low": 75.0, "high": 370.0, "level": 0.95, "method": "bootstrap"}},
-                              "registered": {"suspected": {"kind": "count", "unit": "persons", "value": 29,
-                                                           "suppressed": False}}}}
+                              "registered_by_year": {"year_2022": {"suspected": {
+                                  "kind": "count", "unit": "persons", "value": 29, "suppressed": False}}}}}
     f = real.figures
     assert published_text.check(f["estimate_two_years"], results) is None
     assert published_text.check(f["zvhg_2022_suspected"], results) is None
@@ -178,3 +181,37 @@ def test_a_result_path_the_edition_cannot_read_names_the_file_and_figure(real):
     assert "met_anyy" in by_key["figures.met_any.result"].found
     assert "precision percent" in by_key["figures.direct_contact.result"].expected
     assert all(p.file == str(FILE) for p in err.value.problems)
+
+
+def test_a_published_figure_of_a_year_is_compared_with_the_editions_figure_of_that_year(real):
+    """With `estimation.registrations_year=2023` appendix D set the edition's 2023 count (34) beside the
+    published 2022 figure (29): the figure names its year, whatever year the edition headlines."""
+    results = json.loads(json.dumps(OK))
+    results["estimation"]["registered"] = {"year": 2023, "suspected": {"count": 34, "suppressed": False},
+                                           "confirmed": {"count": 6, "suppressed": False}}
+    results["estimation"]["registered_by_year"]["year_2023"] = results["estimation"]["registered"]
+    suspected, confirmed = real.figures["zvhg_2022_suspected"], real.figures["zvhg_2022_confirmed"]
+    assert suspected.result == "estimation.registered_by_year.year_2022.suspected"
+    assert published_text.shown_in_edition(suspected, results) == "29"
+    assert published_text.check(suspected, results) is None and published_text.check(confirmed, results) is None
+    shown = dict(zip(*published_text.appendix_table(real, results)[["Cijfer", "Deze editie"]].T.to_numpy()))
+    assert shown[suspected.label] == "29" and shown[confirmed.label] == "niet gepubliceerd (klein aantal)"
+
+
+def test_an_edition_without_the_figures_year_says_so_and_is_no_wrong_path(real):
+    # A reference period of 2023 alone holds no registrations of 2022: nothing to compare, and no typo either.
+    results = json.loads(json.dumps(OK))
+    results["estimation"]["registered_by_year"] = {"year_2023": {"suspected": {"count": 34, "suppressed": False}}}
+    suspected = real.figures["zvhg_2022_suspected"]
+    assert published_text.missing_year(suspected, results) == 2022
+    assert published_text.shown_in_edition(suspected, results) == "niet in deze editie (geen cijfer over 2022)"
+    assert "no figures of 2022" in published_text.check(suspected, results)
+    published_text.check_results(real, results, FILE)   # no problem
+    shown = dict(zip(*published_text.appendix_table(real, results, Marks(True))[["Cijfer", "Deze editie"]]
+                     .T.to_numpy()))
+    assert shown[suspected.label] == "niet in deze editie (geen cijfer over 2022)"
+    # Without the section of years at all the path is wrong, and said so.
+    del results["estimation"]["registered_by_year"]
+    assert published_text.missing_year(suspected, results) is None
+    with pytest.raises(InputError, match="zvhg_2022_suspected"):
+        published_text.check_results(real, results, FILE)

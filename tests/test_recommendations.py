@@ -40,8 +40,10 @@ EST = records.ladder(Ladder("any", 300.0, 200.0, 150.0, 469.0, 730.0, 196.0, 845
 REG = {"year": 2022, "suspected": {"value": 29}}
 
 
-def period(low: float, registered_sum: int) -> dict:
-    return {"period": {"interval": {"low": low}, "registered_sum": {"value": registered_sum}}}
+def period(low: float, registered_sum: int, registered_max: int | None = None) -> dict:
+    """The dark number over the period as results.json keeps it; the largest year is 34 unless given."""
+    return {"period": {"interval": {"low": low}, "registered_sum": {"value": registered_sum},
+                       "registered_max": {"value": 34 if registered_max is None else registered_max}}}
 
 
 def test_indicator_line_is_dutch_with_base_and_interval():
@@ -127,6 +129,11 @@ def test_conclusions_speak_of_respondents_and_claim_a_gap_only_when_the_interval
     assert "Ruim de helft van de respondenten zag in 2022–2023" in text
     assert "(centraal 469; 95%-interval 196–845)" in text and "In 2022 registreerde het ZVHG 29 vermoedelijke slachtoffers." in text
     assert "hoogstens 63" in text and "opgave" in text
+    # Over one registration year the registered persons are that year's count: no 'hoogstens 34' for 34–34.
+    one_year = rc.conclusions_markdown(p, h, est, reg, assessed, rules, period(196 / 34, 34, 34))
+    assert "over de hele periode (34). Er ligt" in one_year and "hoogstens 34" not in one_year
+    assert "over de hele periode (34): een groot deel" in rc.summary_markdown(p, h, est, reg, assessed, True,
+                                                                              dark=period(196 / 34, 34, 34))
     close = rc.conclusions_markdown(p, h, est, reg, assessed, rules, period(0.8, 245))
     assert "opgave" not in close and "opgave" not in rc.conclusions_markdown(p, h, est, reg, assessed, rules)
     summary = rc.summary_markdown(p, h, est, reg, assessed, synthetic=True)

@@ -32,10 +32,11 @@ def test_one_at_a_time_hand_computed():
     assert first["assumption"] == "nonresponse"
     assert (first["total_low"], first["total_central"], first["total_high"]) == pytest.approx((2, 3, 4))
     assert first["swing"] == pytest.approx(2)
-    # Exact counts, a fixed population and no unknown multiplicity: nothing else moves the total.
-    assert table.iloc[1:]["swing"].tolist() == pytest.approx([0] * (len(est.ASSUMPTIONS) - 1))
+    # Exact counts and no unknown multiplicity: nothing else with a range moves the total.
+    assert table.iloc[1:]["swing"].tolist() == pytest.approx([0, 0, 0])
     assert "label" not in table                   # no Dutch in stats: chapters name the assumptions
-    assert set(table["assumption"]) == set(est.ASSUMPTIONS)   # per_victim fixed at 1: no row
+    # The assumptions fixed at one value (population 4, both caps, per_victim 1) are no rows.
+    assert set(table["assumption"]) == {"nonresponse", "band_position", "others_position", "multiplicity_unknown"}
     assert set(ASSUMPTION_LABELS) == set(est.ASSUMPTIONS + est.SENSITIVITY_ONLY)
 
 
@@ -85,7 +86,9 @@ def test_heaviest_reporters_are_never_fewer_than_the_suppression_threshold():
     data = tiny([10, 4, 2, 1, 1, 1, 0], [0, 0, 0, 0, 0, 0, np.nan])
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(6, 6, 6))
     heavy = sens.heaviest_reporters(data, a, share=0.05, min_group=3)
-    assert heavy["reporters"] == 6 and heavy["top"] == 3 and not heavy["suppressed"]   # ceil(0.05 * 6) = 1, raised
+    assert heavy["top"] == 3 and not heavy["suppressed"]   # ceil(0.05 * 6) = 1, raised
+    # Six of seven respondents reported victims: the six would give away the one who did not.
+    assert heavy["reporters"] is None
     assert heavy["raised_to_min_group"] and heavy["top_fraction"] == pytest.approx(16 / 19)
     for min_group in (4, 9):   # the other 2, or all 6 reporters, fewer than min_group
         hidden = sens.heaviest_reporters(data, a, share=0.05, min_group=min_group)
@@ -98,3 +101,29 @@ def test_contributions_sum_to_the_estimate():
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(10, 12, 20))
     parts = est.contributions(data, a.central())["any"]
     assert parts.sum() == pytest.approx(float(est.evaluate(data, a.central(), a.nonresponse)["any"]["estimate"]))
+
+
+def test_an_assumption_fixed_at_one_value_is_no_row_whichever_it_is():
+    # Both caps fixed (a single number in the parameters) and the one-item correction fixed at 1.3: no
+    # rows for any of them (the correction's row once went while the caps stayed as rows of 0).
+    data = tiny([2, 25, 0], [0, 1, np.nan], sexual_high=[3, 25, 0])
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(6, 8, 10), band_cap=(30, 30, 30),
+                        others_cap=(8, 8, 8), per_victim=(1.3, 1.3, 1.3))
+    rows = set(sens.one_at_a_time(data, a)["assumption"])
+    assert rows == {"nonresponse", "population", "band_position", "others_position", "multiplicity_unknown"}
+    # With a range, the cap is a row again, even where it moves nothing.
+    ranged = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(6, 8, 10), others_cap=(6, 8, 16))
+    assert "others_cap" in set(sens.one_at_a_time(data, ranged)["assumption"])
+    # Everything fixed: an empty table with its columns (the chapter then shows no figure or table).
+    fixed_all = est.Assumptions(**{name: (getattr(a, name)[1],) * 3 for name in est.ASSUMPTIONS + est.SENSITIVITY_ONLY})
+    empty = sens.one_at_a_time(data, fixed_all)
+    assert empty.empty and list(empty.columns) == sens.COLUMNS
+
+
+def test_the_number_of_reporters_is_published_only_with_both_groups_large_enough():
+    data = tiny([10, 4, 2, 1, 1, 1, 0, 0, 0], [0, 0, 0, 0, 0, 0, np.nan, np.nan, np.nan])
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(9, 9, 9))
+    assert sens.heaviest_reporters(data, a, share=0.05, min_group=3)["reporters"] == 6     # 6 did, 3 did not
+    assert sens.heaviest_reporters(data, a, share=0.05, min_group=4)["reporters"] is None  # 3 did not: too few
+    hidden = sens.heaviest_reporters(data, a, share=0.05, min_group=7)                     # 6 reporters: too few
+    assert hidden["suppressed"] and hidden["reporters"] is None

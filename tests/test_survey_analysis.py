@@ -86,7 +86,8 @@ def test_the_v0_to_v1_map_names_every_old_survey_key(recorded):
 ])
 def test_the_response_paragraph_words_those_screened_out(screened, expected):
     share = {"estimate": 0.25, "count": 222, "base": 900, "ci_low": 0.22, "ci_high": 0.28, "suppressed": False}
-    text = render("survey/methode_vragenlijst.md.j2", place="Groningen", period="2022–2024", period_length="twee jaar",
+    text = render("survey/methode_vragenlijst.md.j2", place="Groningen", period="2022–2024",
+                  past="de afgelopen twee jaar",
                   fields=["zorg"],
                   questions=30, invited=900, population=1200, source="schatting",
                   flow={"returned": 230, "screened_out": screened, "analysed": 222}, threshold=5, rate=share,
@@ -118,3 +119,81 @@ def test_the_chapter_renders_every_template(inputs, analysed, tmp_path, monkeypa
     # Every table and figure has its caption (and a figure its alt text) from survey/captions.md.j2.
     assert all(caption and alt for caption, alt in captions.values()), captions
     assert captions["tbl-encounters-sector"][0].startswith("Respondenten die vermoedelijke slachtoffers zagen, naar")
+
+
+@pytest.mark.parametrize(("years", "words"), [(2.0, "de afgelopen twee jaar"), (1.0, "het afgelopen jaar"),
+                                              (1.5, "de afgelopen anderhalf jaar"), (0.1, "de afgelopen maand"),
+                                              (0.8, "de afgelopen tien maanden")])
+def test_the_reference_period_is_named_as_dutch_says_it(years, words):
+    # A one-year period read 'de afgelopen één jaar'.
+    from exploitation_report.chapters import dutch
+    from exploitation_report.chapters.survey_chapter import past_period
+
+    assert past_period(dutch.period_length(years)) == words
+
+
+HIDDEN = {"count": None, "base": 122, "estimate": None, "ci_low": None, "ci_high": None, "suppressed": True}
+SHOWN = {"count": 100, "base": 122, "estimate": 100 / 122, "ci_low": 0.74, "ci_high": 0.88, "suppressed": False}
+
+
+def test_a_hidden_share_is_said_once_in_a_sentence_of_its_own():
+    """'had een (niet te publiceren) deel: een niet gepubliceerd deel' said the suppression twice."""
+    h = {key: SHOWN for key in ("met_any", "met_sexual", "met_criminal", "met_both_forms", "met_both")}
+    text = render("survey/aard_contact.md.j2", h={**h, "direct_contact": HIDDEN, "indirect_only": HIDDEN},
+                  past="het afgelopen jaar")
+    assert ("Hoeveel van wie een slachtoffer zag direct contact hadden met het slachtoffer, wordt niet gepubliceerd "
+            "(te kleine aantallen).") in text
+    assert "Hoeveel van hen alleen indirect contact hadden" in text
+    assert "kwam het merendeel in het afgelopen jaar in aanraking" in text
+    assert "een (niet te publiceren) deel" not in text and "niet gepubliceerd deel" not in text
+    assert "Van dezelfde groep kwam" in text and "82% (100 van 122" in text
+    shares = {key: HIDDEN for key in ("signals_well", "route", "trained", "wanted")}
+    knowledge = render("survey/aard_kennis.md.j2", **shares, training_test="")
+    assert knowledge.count("wordt niet gepubliceerd (te kleine aantallen).") == 4 and " deel" not in knowledge
+    reporting = render("survey/aard_melden.md.j2", actions={"action_discussed": HIDDEN, "action_reported_internally":
+                                                            SHOWN, "action_nothing": HIDDEN},
+                       reported=HIDDEN, top_to="", top_why="", route_compare="", route_test="")
+    assert "Hoeveel van hen niets deden, wordt niet gepubliceerd (te kleine aantallen; @tbl-reporting" in reporting
+    assert "niet te publiceren" not in reporting and "niet gepubliceerd deel" not in reporting
+
+
+def test_the_summary_says_a_hidden_share_is_not_published_instead_of_een_deel():
+    from types import SimpleNamespace
+
+    from exploitation_report.chapters import recommendations as rc
+
+    keys = rc.SUMMARY_SHARES
+    shares = {key: {**SHOWN, "base": 222} for key in keys} | {"direct_contact": HIDDEN, "met_both": HIDDEN}
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023", start=SimpleNamespace(year=2022),
+                                                         end=SimpleNamespace(year=2023)),
+                        municipality=load_params(PROJECT_ROOT / "params" / "2024.yml").municipality)
+    est = {"estimate": 167.0, "interval": {"low": 65.0, "high": 336.0, "level": 0.95, "method": "bootstrap"},
+           "intervals": {"typical": {"low": 1.0, "high": 4.0}}, "typical": 2.0, "nonresponse_factor": {"central": 0.5}}
+    reg = {"year": 2022, "suspected": {"value": 29, "suppressed": False}}
+    text = rc.summary_markdown(p, shares.__getitem__, est, reg, [], True)
+    assert ("- Hoeveel van hen direct contact hadden met het slachtoffer, wordt niet gepubliceerd "
+            "(te kleine aantallen).") in text
+    assert ("Hoeveel van wie een slachtoffer zag (ook) slachtoffers zagen die zowel seksueel als crimineel werden "
+            "uitgebuit, wordt niet gepubliceerd (te kleine aantallen).") in text
+    assert "Een deel" not in text and "een deel" not in text and "niet gepubliceerd deel" not in text
+
+
+@pytest.mark.parametrize(("threshold", "says", "never"), [
+    (1, "geldt in deze editie niet: elk aantal wordt gepubliceerd", "1 tot en met 0"),
+    (2, "worden aantallen van 1 persoon niet\ngepubliceerd", "1 tot en met 1"),
+    (5, "worden aantallen van 1 tot en met 4 personen niet\ngepubliceerd", "geldt in deze editie niet"),
+])
+def test_the_disclosure_rule_is_worded_for_its_threshold(threshold, says, never):
+    # At min_count 1 it read 'aantallen van 1 tot en met 0 personen niet gepubliceerd' (twice).
+    text = render("survey/methode_analyse.md.j2", resamples=2000, alpha=0.05, threshold=threshold,
+                  all_or_none=4 * threshold, pool_below=2 * threshold)
+    assert says in text and never not in text
+    assert f"groepen van ten minste {4 * threshold} personen" in text.replace("\n", " ")
+
+
+def test_the_sector_table_note_explains_overige_sectoren_only_when_the_table_has_that_row():
+    from exploitation_report.chapters.survey_chapter import captions
+
+    for pooled in (True, False):
+        note = str(captions().tbl_encounters_sector_note(pool_below=6, pooled=pooled))
+        assert ("Overige sectoren" in note) is pooled and "‘Beide vormen’" in note
