@@ -153,5 +153,6 @@ def test_a_period_under_a_month_is_refused():
 
 def test_a_level_keeps_its_decimals_and_never_reads_100():
     assert [dutch.level(x) for x in (0.95, 0.8, 0.999, 0.9995)] == ["95%", "80%", "99,9%", "99,95%"]
+    assert [dutch.level(x) for x in (0.99995, 0.99999)] == ["99,995%", "99,999%"]   # not "100%" at two decimals
     record = {"estimate": 0.5, "count": 50, "base": 100, "ci_low": 0.4, "ci_high": 0.6, "ci_level": 0.999}
     assert "99,9%-BI" in dutch.share_with_base(record)

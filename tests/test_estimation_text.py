@@ -318,6 +318,9 @@ def test_method_never_gives_a_small_count_of_respondents_exactly():
     t = method_text(reporters(222, 122), threshold=25)
     assert "Alle respondenten die slachtoffers zagen, gaven aan bij hoeveel anderen" in t and "nul" not in t
     assert "ontbrak een aantal" not in t
+    # Fewer respondents than the threshold: no "De minder dan 25 respondenten".
+    t = method_text(reporters(20, 0), threshold=25)
+    assert "De respondenten die in de gemeente werken (minder dan 25), gaven" in t and "De minder" not in t
 
 
 def test_method_merges_scenarios_with_equal_factors():
@@ -408,7 +411,7 @@ def test_the_method_says_which_open_band_caps_are_drawn():
 
 
 def test_the_heaviest_reporters_share_keeps_the_decimals_it_needs():
-    assert [text.percent_decimals(x) for x in (0.05, 0.001, 0.0125, 0.25)] == [0, 1, 2, 0]
+    assert [dutch.percent_decimals(x) for x in (0.05, 0.001, 0.0125, 0.25)] == [0, 1, 2, 0]
     heavy = {"top": 5, "share": 0.001, "reporters": 122, "top_fraction": 0.36, "estimate_without_top": 107.0,
              "estimate": 167.0, "min_group": 5, "raised_to_min_group": True, "suppressed": False}
     t = text.sensitivity(pd.DataFrame(columns=["assumption", "total_low", "total_high"]), heavy, "@f", "@t", "@b")
@@ -441,3 +444,11 @@ def test_the_heaviest_reporters_without_their_number_where_it_is_hidden():
              "estimate": 469.0, "min_group": 5, "raised_to_min_group": False, "suppressed": False}
     t = text.sensitivity(pd.DataFrame(columns=["assumption", "total_low", "total_high"]), heavy, "@f", "@t", "@b")
     assert "(5%, naar boven afgerond, van de respondenten die slachtoffers meldden)" in t
+
+
+def test_a_fixed_per_victim_correction_is_named_only_where_it_applies():
+    fixed = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500), per_victim=(1.2, 1.2, 1.2))
+    none_shown = pd.DataFrame({"assumption": []})
+    assert ("per_victim", 1.2) in text.fixed_assumptions(fixed, none_shown)
+    # Asked per victim (a multiplicity grid), the correction is ignored: not "vast (1,2)".
+    assert "per_victim" not in dict(text.fixed_assumptions(fixed, none_shown, per_victim_applies=False))

@@ -238,3 +238,11 @@ def test_distribution_of_a_small_group_with_an_empty_answer_hides_it():
     assert not computable(unit(3, 2), shown, hidden)
     values = [27, 25, 0]                                       # 52 answered: 0 % may be shown
     assert frequency_table(values, 5)[1] == set()
+
+
+def test_a_count_is_hidden_with_a_small_complement_in_a_published_whole():
+    from exploitation_report.stats.suppression import hidden_with_complement
+
+    assert hidden_with_complement(3, 30, 5) and hidden_with_complement(27, 30, 5)   # 30 - 27 = 3
+    assert not hidden_with_complement(27, None, 5)                                # the whole is not published
+    assert not hidden_with_complement(20, 30, 5) and not hidden_with_complement(30, 30, 5)   # 0 names nobody

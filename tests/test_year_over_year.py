@@ -235,3 +235,22 @@ def test_the_build_reads_the_previous_edition_under_its_own_threshold(tmp_path):
         params = load_params(params_path(2026), [f"suppression.min_count={min_count}", "inputs.follow_up=null"])
         read = read_and_check(params, tmp_path, None)
         assert read["survey"]["direct_contact"]["suppressed"] is hidden
+
+
+def test_the_previous_editions_shares_are_hidden_together_where_one_would_give_another_back():
+    from exploitation_report.pipeline.previous import at_threshold
+
+    # met_any 95 of 100 is hidden at 10 (5 did not meet victims); direct contact "of those who met
+    # victims" has base 95, which would give met_any back: it goes with its base.
+    previous = _document(2024, {"survey.met_any": (95, 100), "survey.direct_contact": (60, 95),
+                                "survey.knows_route": (60, 100)}, 167.0, {2022: 29})
+    hidden = at_threshold(previous, 10)["survey"]
+    assert hidden["met_any"]["suppressed"] and hidden["direct_contact"]["suppressed"]
+    assert hidden["direct_contact"]["base"] is None and not hidden["knows_route"]["suppressed"]
+    # Met any 60, sexual 53, criminal 40: "only criminal" is 60 - 53 = 7 < 10. The single forms go.
+    previous = _document(2024, {"survey.met_any": (60, 200), "survey.met_sexual": (53, 200),
+                                "survey.met_criminal": (40, 200)}, 167.0, {2022: 29})
+    hidden = at_threshold(previous, 10)["survey"]
+    assert hidden["met_sexual"]["suppressed"] and hidden["met_criminal"]["suppressed"]
+    assert hidden["met_any"]["count"] == 60 and hidden["met_sexual"]["base"] == 200
+    assert not at_threshold(previous, 5)["survey"]["met_sexual"]["suppressed"]    # 7 >= 5: as published
