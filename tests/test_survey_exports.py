@@ -268,6 +268,20 @@ def test_excel_error_cells_name_sheet_and_cell(cells, cb, tmp_path):
     assert any(p.column == "remarks" and "#VALUE!" in p.found for p in problems)
 
 
+def test_error_values_filled_down_several_columns_are_told_per_column_not_per_row(cells, cb, tmp_path):
+    # A failed lookup copied down three columns: not 230 "rows of sums", one problem per column.
+    edits = {(row, name): "#N/A" for row in range(2, len(cells) + 2)
+             for name in ("organisation_id", "sector", "function")}
+    problems = _problems(_workbook_with(cells, cb, tmp_path / "filled.xlsx", edits), cb)
+    assert sorted(p.column for p in problems) == ["function", "organisation_id", "sector"]
+    assert all(len(p.rows) == len(cells) and "sums" not in p.found for p in problems)
+    # A row of totals below the data stays one problem for that row.
+    last = len(cells) + 2
+    totals = {(last, name): "#DIV/0!" for name in ("met_sexual", "met_criminal", "met_both")}
+    (row,) = [p for p in _problems(_workbook_with(cells, cb, tmp_path / "sums.xlsx", totals), cb) if p.row == last]
+    assert "a row of sums or averages" in row.found
+
+
 def test_band_labels_a_spreadsheet_made_dates_are_one_problem(cells, cb, tmp_path):
     """'2–3' typed into Excel becomes 2 March: the cell holds a date, not the band."""
     import datetime
@@ -294,6 +308,16 @@ def test_hidden_sheet_is_never_read_by_default(cells, cb, typed, tmp_path):
     assert any("'ruw'" in w for w in frame.attrs["warnings"])
     # Named, the hidden sheet is read: its test rows (below the respondents) then fail the checks.
     assert any(p.row and p.row > 229 for p in _problems(path, cb, ReadOptions(sheet="ruw")))
+
+
+def test_a_visible_sheet_without_data_names_the_hidden_sheets_it_skipped(cells, cb, tmp_path):
+    # The data on a hidden sheet, a header (or a note) on the visible one: the error says where to look.
+    path = tmp_path / "note.xlsx"
+    wb = _workbook(cells, cb, path, sheets=(("ruw", "hidden"), ("Blad1", "visible")))
+    wb["Blad1"].delete_rows(2, wb["Blad1"].max_row)
+    wb.save(path)
+    (p,) = _problems(path, cb)
+    assert "only a header" in p.found and "hidden sheet(s) 'ruw' not read" in p.found and "'Blad1'" in p.found
 
 
 def test_more_than_one_visible_sheet_needs_the_sheet_named(cells, cb, typed, tmp_path):
