@@ -79,3 +79,9 @@ def test_stray_quotes_are_never_read_differently(seed):
     careful = _checked_table(body, ",", "t.csv", 1)  # accepting implies the careful path accepts too
     assert fast[0] == careful[0] and fast[3] == careful[3]
     assert fast[2].values.tolist() == careful[2].values.tolist()
+
+
+def test_counts_in_messages_take_the_number_of_their_noun():
+    from exploitation_report.inputs.readers import counted
+
+    assert (counted(1, "field"), counted(36, "field"), counted(0, "column")) == ("1 field", "36 fields", "0 columns")

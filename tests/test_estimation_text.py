@@ -452,3 +452,9 @@ def test_a_fixed_per_victim_correction_is_named_only_where_it_applies():
     assert ("per_victim", 1.2) in text.fixed_assumptions(fixed, none_shown)
     # Asked per victim (a multiplicity grid), the correction is ignored: not "vast (1,2)".
     assert "per_victim" not in dict(text.fixed_assumptions(fixed, none_shown, per_victim_applies=False))
+
+
+def test_limitations_speak_of_the_high_scenario_only_where_there_is_one():
+    assert "hoger zijn dan het hoge scenario" in text.limitations(None, None, "nonresponse")
+    fixed = text.limitations(None, None, "population", scenarios=False)
+    assert "hoger zijn dan de schatting" in fixed and "hoge scenario" not in fixed

@@ -145,6 +145,16 @@ def test_truncated_and_overlong_lines_name_line_and_counts(cells, cb, tmp_path):
     assert all("76 fields" in p.expected for p in problems)
 
 
+def test_a_header_ending_in_a_separator_is_blamed_not_every_line(cells, cb, tmp_path):
+    lines = cells.to_csv(index=False, lineterminator="\n").splitlines()
+    lines[0] += ","                                       # the header alone has one field more
+    path = tmp_path / "header_comma.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (p,) = _problems(path, cb)
+    assert p.row == 1 and p.row_word == "line" and "a header without a separator at its end" in p.expected
+    assert p.found == f"{len(cells.columns) + 1} fields, the last one empty"
+
+
 def test_trailing_separators_dropped_but_values_under_no_name_refused(cells, cb, typed, tmp_path):
     lines = cells.to_csv(index=False, sep=";", lineterminator="\n").splitlines()
     path = tmp_path / "trailing.csv"
