@@ -321,3 +321,22 @@ def test_a_band_whose_label_says_other_bounds_is_refused(tmp_path):
     problem = err.value.problems[0]
     assert problem.column == "variables.n_sexual.bands.3"
     assert "'4–5' says (lower 4, upper 5)" in problem.expected and "lower 3, upper 5" in problem.found
+
+
+def test_two_codes_with_one_label_are_refused(tmp_path):
+    # An export of labels is read back to codes by them: 'Anders' twice merged code 8 into code 9.
+    path = _write(tmp_path, lambda r: r["variables"]["sector"]["codes"].update({8: "anders "}))
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    (problem,) = err.value.problems
+    assert problem.column == "variables.sector.codes.9" and "is also the label of code 8" in problem.expected
+
+
+def test_yes_is_code_1_where_the_analysis_reads_it_so(tmp_path):
+    # {1: "Nee", 2: "Ja"} gave the base edition's figures with every answer turned around.
+    path = _write(tmp_path, lambda r: r["variables"]["works_in_municipality"].update(codes={1: "Nee", 2: "Ja"}))
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    (problem,) = err.value.problems
+    assert problem.column == "variables.works_in_municipality.codes" and "'Ja' as code 1" in problem.expected
+    assert "2: 'Ja'" in problem.found

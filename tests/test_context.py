@@ -114,3 +114,33 @@ def test_a_cap_below_the_open_band_it_closes_is_refused(override, key, lowest, b
         load_inputs(load_params(PROJECT_ROOT / "params" / "2024.yml", [override]))
     problem = err.value.problems[0]
     assert problem.key == key and f"at least {lowest}, the lower end of the open band {band}" in problem.expected
+
+
+def test_a_capped_item_without_an_open_top_band_is_refused(tmp_path):
+    # "Meer dan 20" left without bounds is an unknown answer: the estimate had no band to cap (a template error).
+    import yaml
+
+    codebook = yaml.safe_load((PROJECT_ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
+    bands = dict(codebook["variables"]["n_sexual"]["bands"])
+    del bands[6]
+    codebook["variables"]["n_sexual"]["bands"] = bands
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_inputs(load_params(SHIPPED, [f"inputs.codebook={path}"]))
+    problem = err.value.problems[0]
+    assert problem.key == "variables.n_sexual.bands" and "an open top band (upper: null)" in problem.expected
+
+
+def test_a_codebook_without_a_count_item_the_estimate_reads_is_refused(tmp_path):
+    # Removed from the codebook and ignored in the mapping, it once passed validation and the build ended in a KeyError.
+    import yaml
+
+    codebook = yaml.safe_load((PROJECT_ROOT / "data" / "codebook.yml").read_text(encoding="utf-8"))
+    del codebook["variables"]["n_other_professionals"]
+    path = tmp_path / "codebook.yml"
+    path.write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_inputs(load_params(SHIPPED, [f"inputs.codebook={path}"]))
+    problem = err.value.problems[0]
+    assert problem.key == "variables.n_other_professionals" and problem.found == "no such variable"

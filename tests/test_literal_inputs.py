@@ -244,3 +244,22 @@ def test_typst_shorthands_in_input_text_print_as_written(tmp_path):
     pdf = tmp_path / "t.pdf"
     pdf.write_bytes(typst.compile(str(source), ignore_system_fonts=True))
     assert squash(PdfReader(str(pdf)).pages[0].extract_text()) == squash(text)
+
+
+def test_typst_line_start_markers_in_a_table_cell_print_as_written(tmp_path):
+    """'= Politie' as a codebook label in a table cell became a chapter in the PDF's contents."""
+    import typst
+
+    labels = ["= Politie", "- lijst", "+ plus", "/ Term: uitleg", "1. Eerste", "-9"]
+    table = "| Label | n |\n|:--|--:|\n" + "".join(f"| {literal(label)} | 5 |\n" for label in labels)
+    body = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "typst-smart", "--lua-filter",
+                           str(PROJECT_ROOT / "report" / "filters" / "structure.lua")],
+                          input=table, capture_output=True, text=True, check=True).stdout
+    source = tmp_path / "cells.typ"
+    source.write_text(body, encoding="utf-8")
+    pdf = tmp_path / "cells.pdf"
+    pdf.write_bytes(typst.compile(str(source), ignore_system_fonts=True))
+    printed = squash(PdfReader(str(pdf)).pages[0].extract_text())
+    for label in labels:
+        assert squash(label) in printed, label
+    assert "heading" not in body and "•" not in printed

@@ -159,3 +159,20 @@ def test_every_key_of_the_built_edition_is_snake_case(built):
     assert key_problems(built) == []
     assert validate(built, strict_keys=True) == []
     jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))).validate(built)
+
+
+@pytest.mark.parametrize("name,ok", [("min-count-10", True), ("lowfactor", True), ("a--b", False), ("x-", False),
+                                     ("Low", False)])
+def test_a_variant_is_named_in_results_json_as_its_naming_rule_allows(name, ok):
+    # `--variant min-count-10` (the CLI's own example) once failed here, after the whole build.
+    from exploitation_report.pipeline.editions import NAME
+
+    doc = copy.deepcopy(DOCUMENT)
+    doc["edition"]["variant"] = name
+    assert bool(NAME.match(name) and not name.endswith("-")) is ok
+    if ok:
+        assert validate(doc) == []
+        jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))).validate(doc)
+    else:
+        with pytest.raises(SchemaError, match="edition.variant"):
+            validate(doc)

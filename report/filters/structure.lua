@@ -42,7 +42,9 @@ the built-in engine runs it first).
    off a page, and at worst a table of 65 to 70 % is kept whole.
 8. Typst only: `--`, `...` and `-?` left in the text (input text, escaped) are
    written escaped, so that Typst prints them as they are, not as its
-   shorthands for dashes, an ellipsis and a soft hyphen.
+   shorthands for dashes, an ellipsis and a soft hyphen; so are `=`, `-`, `+`,
+   `/` and `1.` at the start of a block (a table cell), which Typst reads as a
+   heading, a list or a term.
 ]]
 
 local is_typst = FORMAT == 'typst'
@@ -268,6 +270,33 @@ local function whole_tables(blocks)
   return ids
 end
 
+-- Typst reads `=`, `-`, `+` and `/` at the start of a line as a heading, a list item, a numbered
+-- item and a term, and `1.` as a numbered item; pandoc's Typst writer leaves them as they are at
+-- the start of a table cell, where a codebook label ("= Politie", "- lijst") would become a
+-- heading in the table of contents. The first character of such a block is written escaped.
+local LINE_START = { ['='] = true, ['-'] = true, ['+'] = true, ['/'] = true }
+
+local function literal_line_start(block)
+  local first = block.content[1]
+  if not first or first.t ~= 'Str' then return nil end
+  local text = first.text
+  local cut
+  if LINE_START[text:sub(1, 1)] then
+    cut = 1
+  else
+    cut = text:match('^%d+()%.')   -- "1." : the dot is escaped
+    if cut and cut ~= #text then cut = nil end   -- only a number with its dot ("1.", not "1.5")
+  end
+  if not cut then return nil end
+  local out = pandoc.List()
+  if cut > 1 then out:insert(pandoc.Str(text:sub(1, cut - 1))) end
+  out:insert(pandoc.RawInline('typst', '\\' .. text:sub(cut, cut)))
+  if cut < #text then out:insert(pandoc.Str(text:sub(cut + 1))) end
+  for i = 2, #block.content do out:insert(block.content[i]) end
+  block.content = out
+  return block
+end
+
 -- Typst reads `--`, `---`, `...` and `-?` in its markup as dashes, an ellipsis and a soft hyphen;
 -- pandoc's Typst writer leaves them as they are. Text from the inputs is literal (`a--b` stays
 -- a--b), so each such run is written with every character escaped. The report's own texts have
@@ -302,6 +331,7 @@ function Pandoc(doc)
   if is_typst then
     doc.blocks = typst_headings(doc.blocks)
     doc.meta['whole-tables'] = whole_tables(doc.blocks)
+    doc.blocks = doc.blocks:walk({ Plain = literal_line_start, Para = literal_line_start })
     doc.blocks = doc.blocks:walk({ Str = literal_shorthands })   -- after the tables' estimate, which reads Str
   end
   return doc
