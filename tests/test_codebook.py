@@ -340,3 +340,20 @@ def test_yes_is_code_1_where_the_analysis_reads_it_so(tmp_path):
     (problem,) = err.value.problems
     assert problem.column == "variables.works_in_municipality.codes" and "'Ja' as code 1" in problem.expected
     assert "2: 'Ja'" in problem.found
+
+
+@pytest.mark.parametrize("condition,expected,found", [
+    ("met_sexual", "a comparison for each variable", "met_sexual without a comparison"),
+    ("met_sexual == 1 or met_criminal", "a comparison for each variable", "met_criminal without a comparison"),
+    ("remarks == 1", "a condition on variables with codes", "remarks is a text variable"),
+    ("", "a condition text, or no asked_if", "''"),
+])
+def test_routing_that_cannot_work_is_refused(tmp_path, condition, expected, found):
+    # Accepted before: a bare name is true for a missing code too, a text variable's routing was never
+    # checked, and an empty condition read as "asked of everyone".
+    path = _write(tmp_path, lambda r: r["variables"]["n_sexual"].update(asked_if=condition))
+    with pytest.raises(InputError) as err:
+        load_codebook(path)
+    (problem,) = err.value.problems
+    assert problem.column == "variables.n_sexual.asked_if"
+    assert expected in problem.expected and found in problem.found
