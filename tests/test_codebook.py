@@ -306,6 +306,7 @@ def test_an_unquoted_version_is_refused_not_read_as_a_number(tmp_path):
 
 
 @pytest.mark.parametrize("label,bounds", [("7", (7, 7)), ("2–3", (2, 3)), ("2 - 3", (2, 3)), ("21 of meer", (21, None)),
+                                          ("21+", (21, None)), ("21 +", (21, None)),
                                           ("Twee of drie", None), ("2 tot 5 jaar", None), ("Meer dan 20", None)])
 def test_band_labels_state_their_bounds_only_when_beyond_doubt(label, bounds):
     from exploitation_report.inputs.codebook import label_bounds
@@ -357,3 +358,12 @@ def test_routing_that_cannot_work_is_refused(tmp_path, condition, expected, foun
     (problem,) = err.value.problems
     assert problem.column == "variables.n_sexual.asked_if"
     assert expected in problem.expected and found in problem.found
+
+
+def test_the_same_band_twice_and_a_groups_empty_routing_are_refused(tmp_path):
+    def edit(raw):
+        raw["variables"]["n_other_professionals"]["bands"][2] = {"lower": 0, "upper": 0}   # code 1 is {0, 0}
+        raw["groups"]["actions"]["asked_if"] = " "
+    with pytest.raises(InputError) as err:
+        load_codebook(_write(tmp_path, edit))
+    assert set(_keys(err.value)) == {"variables.n_other_professionals.bands.2.lower", "groups.actions.asked_if"}
