@@ -157,3 +157,41 @@ def test_one_model_is_no_choice():
     assert "maar één model te schatten (met samenhang tussen hoogstens twee lijsten tegelijk toegestaan)" in limited
     plural = linkage.section(result(), capture(), 5, "2022–2023", True, "@tbl-l", "@tbl-m", PLACE)
     assert "Van de 64 modellen" in plural and "hoogstens twee lijsten tegelijk" in plural and "@tbl-m vergelijkt" in plural
+
+
+def two_lists(overlap: int) -> pd.DataFrame:
+    # Politie 43 and Zorg 28 persons, `overlap` of them on both.
+    rows = [(1, 0, 43 - overlap), (0, 1, 28 - overlap), (1, 1, overlap)]
+    return pd.DataFrame(rows, columns=["Politie", "Zorg", "count"]).assign(synthetic=1)
+
+
+def test_two_lists_with_a_small_overlap_withhold_the_estimate_that_would_give_it_back():
+    # Lincoln-Petersen: 43 * 28 / 401 gives the 3 back, and so does 43 + 28 - 68 observed.
+    mse = pytest.importorskip("exploitation_report.stats.mse.analysis")
+    from exploitation_report.pipeline import estimation_records
+
+    data = two_lists(3)
+    res = mse.estimate(data, method="bic", max_order=2, resamples=50, seed=1)
+    assert round(res.estimate) == 401 and res.observed == 68
+    assert linkage.withheld(res.lists, res.overlaps, 5) and not linkage.withheld(res.lists, res.overlaps, 3)
+    rec = linkage.suppressed_record(res.as_record(), 5)
+    assert rec["withheld"] and rec["candidates"] == []
+    assert all(rec[k] is None for k in ("estimate", "unobserved", "observed", "profile_low", "profile_high",
+                                        "bootstrap_low", "bootstrap_high"))
+    published = estimation_records.mse(res, 5)
+    assert published["suppressed"] and published["estimate"] is None and published["observed"]["value"] is None
+    assert published["interval"]["low"] is None and published["bootstrap_interval"]["high"] is None
+    text = linkage.section(res, data, 5, "2022–2023", True, "@tbl-l", "@tbl-m", PLACE)
+    assert "minder dan 5 personen gemeen" in text and "niet te schatten, en de methode neemt aan" in text
+    assert not any(n in text for n in ("401", "68", "schat in totaal")) and "vergelijkt de methode modellen" not in text
+    # Published as before once the overlap is no small count.
+    shown = mse.estimate(two_lists(12), method="bic", max_order=2, resamples=50, seed=1)
+    assert not linkage.suppressed_record(shown.as_record(), 5)["withheld"]
+    assert "**100**" in linkage.section(shown, two_lists(12), 5, "2022–2023", True, "@tbl-l", "@tbl-m", PLACE)
+
+
+def test_three_lists_keep_the_estimate_when_an_overlap_is_hidden():
+    # The persons on all three lists are never published: they stand between the counts and a hidden pair.
+    rec = linkage.suppressed_record({"lists": ["A", "B", "C"], "estimate": 77.0, "observed": 31,
+                                     "overlaps": {"A:B": 7, "A:C": 3, "B:C": 1}}, 5)
+    assert not rec["withheld"] and rec["estimate"] == 77.0 and rec["observed"] == 31
