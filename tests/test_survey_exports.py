@@ -30,6 +30,13 @@ def _problems(path: Path, cb, options: ReadOptions | None = None) -> list[Proble
     return err.value.problems
 
 
+def _problems_anywhere(path: Path, cb, options: ReadOptions | None = None) -> list[Problem]:
+    """The problems, also those of other files than the export (the mapping, the codebook)."""
+    with pytest.raises(InputError) as err:
+        read_survey(path, cb, options)
+    return err.value.problems
+
+
 def _same(frame: pd.DataFrame, typed: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(frame, typed)
 
@@ -246,6 +253,11 @@ def test_spss_null_error_cells_in_excel_are_one_error_or_read_as_declared(cells,
     wb.save(tmp_path / "null.xlsx")
     (p,) = _problems(tmp_path / "null.xlsx", cb)
     assert "(missing: '#NULL!')" in p.expected
+    # The cells of the coded columns named as Excel shows them, the first twenty in sheet order.
+    coded = {i + 1 for i, c in enumerate(cells.columns) if cb.variables[c].coded}
+    first = [cell.coordinate for row in ws.iter_rows(min_row=2) for cell in row
+             if cell.value == "#NULL!" and cell.column in coded]
+    assert f"in sheet 'data': {', '.join(first[:20])}, ..." in p.found
     _same(read_survey(tmp_path / "null.xlsx", cb, ReadOptions(mapping=ExportMapping(missing="#NULL!"))), typed)
 
 
@@ -276,6 +288,39 @@ def test_excel_error_cells_name_sheet_and_cell(cells, cb, tmp_path):
     assert crim.rows == (7, 12) and "Excel error value" in crim.expected
     assert f"{letter}7 (#N/A)" in crim.found and f"{letter}12" in crim.found and "sheet 'data'" in crim.found
     assert any(p.column == "remarks" and "#VALUE!" in p.found for p in problems)
+
+
+def test_spss_null_cells_in_a_few_columns_are_named_by_cell(cells, cb, tmp_path):
+    """#NULL! is read as a word (SPSS's empty cell), not refused as an error cell, but where it is told
+    the cells are named as the other error values are (K3), and in an id column only once."""
+    import openpyxl
+
+    edits = {(3, "met_criminal"): "#NULL!", (8, "met_criminal"): "#NULL!", (5, "respondent_id"): "#NULL!"}
+    problems = _problems(_workbook_with(cells, cb, tmp_path / "null.xlsx", edits), cb)
+    letter = {c: openpyxl.utils.get_column_letter(list(cells.columns).index(c) + 1)
+              for c in ("met_criminal", "respondent_id")}
+    crim, ids = (next(p for p in problems if p.column == c) for c in ("met_criminal", "respondent_id"))
+    assert crim.rows == (3, 8) and f"in 2 cells of sheet 'data': {letter['met_criminal']}3, {letter['met_criminal']}8" \
+        in crim.found and "missing: '#NULL!'" in crim.found
+    assert ids.found.endswith(f"in 1 cell of sheet 'data': {letter['respondent_id']}5")   # an id is never unanswered
+    assert len(problems) == 2   # the id's cell not told again as an empty cell
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_error_value_in_the_id_column_is_one_problem(kind, cells, cb, tmp_path):
+    # Blanked once told of as an error value: never a second problem "an empty cell" for the same cells.
+    if kind == "csv":
+        cells.loc[[1, 6], "respondent_id"] = "#N/A"
+        cells.loc[9, "respondent_id"] = ""   # a cell that is empty: told as such
+        path = tmp_path / "ids.csv"
+        cells.to_csv(path, index=False)
+    else:
+        path = _workbook_with(cells, cb, tmp_path / "ids.xlsx", {(3, "respondent_id"): "#NULL!",
+                                                                  (8, "respondent_id"): "#NULL!",
+                                                                  (11, "respondent_id"): None})
+    problems = _problems(path, cb)
+    assert [(p.rows, "Excel error value" in p.found) for p in problems] == [((3, 8), True), ((11,), False)]
+    assert "an empty cell" in problems[1].found
 
 
 def test_error_values_filled_down_several_columns_are_told_per_column_not_per_row(cells, cb, tmp_path):
@@ -924,9 +969,89 @@ def test_export_names_unmapped_reported_together(cells, cb, tmp_path):
     # A mapping named in the parameters that does not map them: that file is named, not the default one.
     elsewhere = tmp_path / "elsewhere.yml"
     elsewhere.write_text("columns: {Ql: sector}\n", encoding="utf-8")
-    problems = _problems(path, cb, ReadOptions(mapping=load_mapping(elsewhere), mapping_file=elsewhere))
+    problems = _mapping_problems(path, cb, elsewhere)
     (together,) = [p for p in problems if p.column is None and "mapped to the codebook" in p.expected]
     assert str(elsewhere) in together.expected and "q.mapping.yml" not in together.expected
+    # Its one entry names no column of the export: told at its key, with the column it most likely means.
+    (entry,) = [p for p in problems if p.file == str(elsewhere)]
+    assert entry.key == "columns.Ql" and "'Q1' (mapped to no variable)" in entry.found
+
+
+def _mapping_file(path: Path, columns: dict[str, str]) -> Path:
+    path.write_text("columns:\n" + "".join(f"  {old}: {new}\n" for old, new in columns.items()), encoding="utf-8")
+    return path
+
+
+def _mapping_problems(path: Path, cb, mapping: Path) -> list[Problem]:
+    return _problems_anywhere(path, cb, ReadOptions(mapping=load_mapping(mapping), mapping_file=mapping))
+
+
+def test_a_mapping_entry_naming_no_export_column_is_told_at_its_key(cells, cb, tmp_path):
+    """A typo in the mapping (Q3x for Q3) left the required variable without a column, and the
+    column it meant unknown: three problems, none naming the mapping. Now one, at its key."""
+    export, columns = _renamed(cells)
+    path = tmp_path / "q.csv"
+    export.to_csv(path, index=False)
+    meant = columns["sector"]
+    mapping = _mapping_file(tmp_path / "q.mapping.yml", {(f"{meant}x" if new == meant else new): old
+                                                         for old, new in columns.items()})
+    (p,) = _mapping_problems(path, cb, mapping)
+    assert (p.file, p.key) == (str(mapping), f"columns.{meant}x")
+    assert "'sector', a required variable" in p.expected and str(path) in p.expected
+    assert p.found.startswith(f"no column '{meant}x' in the export; the closest names it has: '{meant}' (mapped to "
+                              "no variable)")
+    # An optional variable's entry with a like unmapped column: the same one problem (the column is unknown).
+    meant = columns["organisation_id"]
+    mapping = _mapping_file(mapping, {(f"{meant}x" if new == meant else new): old for old, new in columns.items()})
+    (p,) = _mapping_problems(path, cb, mapping)
+    assert p.key == f"columns.{meant}x" and "a required" not in p.expected and f"'{meant}' (mapped" in p.found
+
+
+def test_a_mapping_entry_for_a_column_the_export_does_not_have_is_warned_of(cells, cb, typed, tmp_path):
+    export, columns = _renamed(cells)
+    gone = columns["organisation_id"]
+    path = tmp_path / "q.csv"
+    export.drop(columns=[gone]).to_csv(path, index=False)
+    mapping = _mapping_file(tmp_path / "q.mapping.yml", {new: old for old, new in columns.items()})
+    frame = read_survey(path, cb, ReadOptions(mapping=load_mapping(mapping), mapping_file=mapping))
+    _same(frame, typed.drop(columns=["organisation_id"]))
+    (warning,) = [w for w in frame.attrs["warnings"] if str(mapping) in w]
+    assert f"key 'columns.{gone}': no column '{gone}' in the export" in warning
+    assert "the optional 'organisation_id' has no column" in warning
+    # Read from a column under its own name instead: said, and read from there.
+    export.rename(columns={gone: "organisation_id"}).to_csv(path, index=False)
+    frame = read_survey(path, cb, ReadOptions(mapping=load_mapping(mapping), mapping_file=mapping))
+    _same(frame, typed)
+    assert any("'organisation_id' is read from its column 'organisation_id'" in w for w in frame.attrs["warnings"])
+
+
+def test_a_mapping_for_another_export_is_one_problem_or_one_warning(cells, cb, typed, tmp_path):
+    export, columns = _renamed(cells)
+    path = tmp_path / "q.csv"
+    mapping = _mapping_file(tmp_path / "q.mapping.yml", {new: old for old, new in columns.items()})
+    cells.to_csv(path, index=False)   # the export names the codebook's variables already: nothing lost
+    frame = read_survey(path, cb, ReadOptions(mapping=load_mapping(mapping), mapping_file=mapping))
+    _same(frame, typed)
+    (warning,) = [w for w in frame.attrs["warnings"] if str(mapping) in w]
+    assert f"key 'columns': {len(columns)} names of no column" in warning and "and 66 more" in warning
+    renamed = export.rename(columns={c: c + "_v2" for c in export.columns})   # the tool renamed every column
+    renamed.to_csv(path, index=False)
+    problems = _mapping_problems(path, cb, mapping)
+    (p,) = [p for p in problems if p.file == str(mapping)]
+    assert p.key == "columns" and p.found.startswith(f"{len(columns)} names the export does not have: ")
+    assert "(mapped to no variable)" not in p.found and len(str(p)) < 400
+
+
+def test_the_codebook_s_export_section_is_named_for_its_entries(cells, tmp_path):
+    from exploitation_report.inputs.codebook import load_codebook
+
+    codebook = tmp_path / "codebook.yml"
+    codebook.write_text((ROOT / "data" / "codebook.yml").read_text(encoding="utf-8")
+                        + "\nexport:\n  columns:\n    Q_sectr: sector\n", encoding="utf-8")
+    path = tmp_path / "q.csv"
+    cells.rename(columns={"sector": "Q_sector"}).to_csv(path, index=False)
+    (p,) = _problems_anywhere(path, load_codebook(codebook))
+    assert (p.file, p.key) == (str(codebook), "export.columns.Q_sectr") and "'Q_sector' (mapped" in p.found
 
 
 def test_mapping_file_beside_the_export_maps_columns(cells, cb, typed, tmp_path):
