@@ -307,11 +307,38 @@ def test_an_unquoted_version_is_refused_not_read_as_a_number(tmp_path):
 
 @pytest.mark.parametrize("label,bounds", [("7", (7, 7)), ("2–3", (2, 3)), ("2 - 3", (2, 3)), ("21 of meer", (21, None)),
                                           ("21+", (21, None)), ("21 +", (21, None)),
-                                          ("Twee of drie", None), ("2 tot 5 jaar", None), ("Meer dan 20", None)])
+                                          ("Twee of drie", None), ("2 tot 5 jaar", None), ("Meer dan 20", None),
+                                          # Dutch ranges count both ends; "tot" alone stays unread.
+                                          ("4 t/m 6", (4, 6)), ("4 T/M 6", (4, 6)), ("4 tot en met 6", (4, 6)),
+                                          ("4 à 6", (4, 6)), ("4 a\u0300 6", (4, 6)), ("4 a 6", (4, 6)),
+                                          ("4 tot 6", None), ("4 t/m", None),
+                                          # Spaces a reader cannot tell apart, and characters that show nothing.
+                                          ("2\u200b–3", (2, 3)), ("\u200b7", (7, 7)), ("1\u200b0", (10, 10)),
+                                          ("21\u00a0of\u00a0meer", (21, None)), ("4\u202ft/m\u00a06", (4, 6)),
+                                          ("\ufeff21+", (21, None))])
 def test_band_labels_state_their_bounds_only_when_beyond_doubt(label, bounds):
     from exploitation_report.inputs.codebook import label_bounds
 
     assert label_bounds(label) == bounds
+
+
+@pytest.mark.parametrize("label", ["4 t/m 6", "4 tot en met 6", "4 à 6", "4 a 6", "4\u200b–6", "4\u00a0–\u00a06"])
+def test_a_band_whose_dutch_or_invisibly_spaced_label_says_other_bounds_is_refused(label, tmp_path):
+    # Band 3 counts 4 or 5 victims; a label saying 4 to 6 was not read, so not compared.
+    def relabel(raw):
+        raw["variables"]["n_sexual"]["codes"] = {**raw["variables"]["n_sexual"]["codes"], 3: label}
+    with pytest.raises(InputError) as err:
+        load_codebook(_write(tmp_path, relabel))
+    (problem,) = err.value.problems
+    assert problem.column == "variables.n_sexual.bands.3"
+    assert "says (lower 4, upper 6)" in problem.expected and "lower 4, upper 5" in problem.found
+
+
+def test_a_dutch_label_that_says_the_bands_bounds_is_accepted(tmp_path):
+    def relabel(raw):
+        raw["variables"]["n_sexual"]["codes"] = {**raw["variables"]["n_sexual"]["codes"], 3: "4\u00a0t/m\u00a05",
+                                                 4: "6 tot en met 10", 5: "11 à 20"}
+    assert load_codebook(_write(tmp_path, relabel)).variables["n_sexual"].codes[4] == "6 tot en met 10"
 
 
 def test_a_band_whose_label_says_other_bounds_is_refused(tmp_path):
