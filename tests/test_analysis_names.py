@@ -213,3 +213,32 @@ def test_every_codebook_name_the_code_spells_is_declared_required_or_optional():
     undeclared = {f"{name} ({path.name})" for path, text in sources.items()
                   for name in _spelled(text) & shipped - declared}
     assert not undeclared, "declare these in inputs/analysis_names.py, as required or optional"
+
+
+@pytest.mark.filterwarnings("ignore:Tight layout not applied")
+def test_optional_items_the_export_lacks_are_analysed_as_not_asked(tmp_path, monkeypatch):
+    # An option of a group read whole and an optional single the export lacks: validation said
+    # "Valid" and notebook 01 stopped with a KeyError ("['victim_origin_eu'] not in index").
+    import matplotlib.pyplot as plt
+
+    from exploitation_report.chapters import survey_chapter
+    from exploitation_report.stats.survey_analysis import analyse
+
+    raw = copy.deepcopy(SHIPPED)
+    for name in ("victim_origin_eu", "years_experience"):
+        raw["variables"][name]["required"] = False
+    raw["export"] = {"ignore": ["victim_origin_eu", "years_experience"]}
+    inputs = edition(written(raw, tmp_path))
+    assert set(inputs.survey.attrs["absent_optional"]) >= {"victim_origin_eu", "years_experience"}
+    codebook = inputs.codebook
+    assert "victim_origin_eu" not in codebook.variables and "years_experience" not in codebook.variables
+    assert "victim_origin_eu" not in codebook.groups["victim_origin"].members
+    assert codebook.response_date == "response_date"   # absent too, and its analysis checks the column itself
+    for name in ("emit", "emit_table", "emit_figure"):
+        monkeypatch.setattr(survey_chapter, name, lambda *args, **kwargs: None)
+    analysed = analyse(inputs)
+    assert "victim_origin_eu" not in analysed.items["victim_origin"].record["options"]
+    survey_chapter.SurveyChapter(analysed, inputs, tmp_path).emit_all()
+    plt.close("all")
+    # A group whose every option the export lacks goes with them.
+    assert "signals" not in codebook.without(codebook.groups["signals"].members).groups
