@@ -1039,7 +1039,7 @@ def test_a_mapping_for_another_export_is_one_problem_or_one_warning(cells, cb, t
     problems = _mapping_problems(path, cb, mapping)
     (p,) = [p for p in problems if p.file == str(mapping)]
     assert p.key == "columns" and p.found.startswith(f"{len(columns)} names the export does not have: ")
-    assert "(mapped to no variable)" not in p.found and len(str(p)) < 400
+    assert "(mapped to no variable)" not in p.found and len(p.found) < 300   # ten names, not 76 (the path varies)
 
 
 def test_the_codebook_s_export_section_is_named_for_its_entries(cells, tmp_path):
