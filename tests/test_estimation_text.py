@@ -458,3 +458,21 @@ def test_limitations_speak_of_the_high_scenario_only_where_there_is_one():
     assert "hoger zijn dan het hoge scenario" in text.limitations(None, None, "nonresponse")
     fixed = text.limitations(None, None, "population", scenarios=False)
     assert "hoger zijn dan de schatting" in fixed and "hoge scenario" not in fixed
+
+
+def test_the_undated_respondents_are_not_given_where_the_dated_are_few():
+    # 7 dated of 100 at threshold 10: "93 hadden geen datum" beside "de 100 respondenten" gave the 7 back
+    # (results.json hid both; the text checked only whether 93 itself was small).
+    from exploitation_report.stats import response_timing as rt
+
+    n = 100
+    dates = pd.Series(pd.NA, index=range(n), dtype="string")
+    dates[:7] = pd.date_range("2026-02-02", periods=7, freq="8h").strftime("%Y-%m-%dT%H:%M")
+    met = np.arange(n) % 2 == 0
+    timing = rt.protect(rt.compare(dates, met, met * 2.0, met * 1.0, parts=2, resamples=100, seed=1), 10)
+    assert (timing["dated"], timing["undated"]) == (7, 93)
+    t = text.response_timing(timing, 0.5, "@tbl-timing", 10)
+    assert "93" not in t and "een niet te publiceren aantal respondenten hadden geen datum" in t
+    from exploitation_report.pipeline import estimation_records as records
+
+    assert records.response_timing(timing, "response_date", 10)["undated"]["value"] is None
