@@ -1,7 +1,7 @@
 """A codebook without a name the analysis reads is refused at validation, not by a KeyError in a notebook.
 
-The names are declared in inputs/analysis_names.py; the count items the estimate reads are checked in
-inputs.edition._check_caps. The last tests guard the list against drift: the survey analysis, its
+The names are declared in inputs/analysis_names.py (the count items' open bands and caps are checked in
+inputs.edition._check_caps). The last tests guard the list against drift: the survey analysis, its
 chapter and the estimate's input run on a codebook cut down to the list, and every codebook name the
 code spells is declared required or optional.
 """
@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from exploitation_report.cli import app
 from exploitation_report.inputs import analysis_names as names
 from exploitation_report.inputs.codebook import load_codebook
-from exploitation_report.inputs.edition import _CAPPED, load_inputs
+from exploitation_report.inputs.edition import load_inputs
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.inputs.params import load_params
 from exploitation_report.paths import PROJECT_ROOT
@@ -28,7 +28,6 @@ from exploitation_report.paths import PROJECT_ROOT
 CODEBOOK = PROJECT_ROOT / "data" / "codebook.yml"
 PARAMS = PROJECT_ROOT / "params" / "2024.yml"
 SHIPPED = yaml.safe_load(CODEBOOK.read_text(encoding="utf-8"))
-COUNT_ITEMS = {name for items in _CAPPED.values() for name in items}
 
 
 def without(raw: dict, variables=(), groups=()) -> dict:
@@ -78,9 +77,8 @@ def test_the_shipped_codebook_holds_every_name_the_analysis_reads():
         assert codebook.variables[name].type == read.type, name
     for group, read in names.GROUPS.items():
         assert set(read.members) <= set(codebook.groups[group].members), group
-    # Declared once: required, a count item or optional.
-    declared = [*names.VARIABLES, *names.GROUPS, *(g for options in names.ONE_OF for g in options), *COUNT_ITEMS,
-                *names.OPTIONAL]
+    # Declared once: required or optional.
+    declared = [*names.VARIABLES, *names.GROUPS, *(g for options in names.ONE_OF for g in options), *names.OPTIONAL]
     assert len(declared) == len(set(declared))
 
 
@@ -135,12 +133,17 @@ def test_a_name_refused_for_its_own_entry_is_not_reported_twice(tmp_path):
     assert [p.key for p in err.value.problems] == ["variables.direct_contact.type", "groups.actions.members"]
 
 
-def test_a_count_item_the_estimate_reads_as_another_type_is_refused_where_the_caps_are_checked(tmp_path):
-    # Not in analysis_names: inputs.edition._check_caps refuses a count item that is no band variable.
+def test_a_count_item_the_estimate_reads_as_another_type_or_optional_is_refused(tmp_path):
     raw = copy.deepcopy(SHIPPED)
     raw["variables"]["n_sexual"] = {**raw["variables"]["n_sexual"], "type": "single", "bands": None}
     (problem,) = refused(written(raw, tmp_path))
-    assert (problem.key, problem.found) == ("variables.n_sexual", "type single")
+    assert (problem.key, problem.found) == ("variables.n_sexual.type", "'single'")
+    # Optional and absent from the export, it passed validation and the estimate stopped (KeyError 'n_both').
+    raw = copy.deepcopy(SHIPPED)
+    raw["variables"]["n_both"]["required"] = False
+    raw["export"] = {"ignore": ["n_both"]}
+    (problem,) = refused(written(raw, tmp_path))
+    assert problem.key == "variables.n_both.required"
 
 
 # --------------------------------------------------------------------------- drift
@@ -148,14 +151,14 @@ def test_a_count_item_the_estimate_reads_as_another_type_is_refused_where_the_ca
 
 def cut_down(raw: dict) -> dict:
     """The shipped codebook with only what validation requires: the names of analysis_names (of the
-    groups in ONE_OF the first), the count items and the synthetic marker; a group without named
+    groups in ONE_OF the first) and the synthetic marker; a group without named
     options keeps its first."""
     wanted = {**{g: list(read.members) for g, read in names.GROUPS.items()},
               **{next(g for g in options if g in raw["groups"]): [] for options in names.ONE_OF}}
     groups = {g: dict(raw["groups"][g], members={m: label for m, label in raw["groups"][g]["members"].items()
                                                  if m in (members or list(raw["groups"][g]["members"])[:1])})
               for g, members in wanted.items()}
-    keep = {*names.VARIABLES, *COUNT_ITEMS, raw["synthetic_marker_column"], *(m for g in groups.values()
+    keep = {*names.VARIABLES, raw["synthetic_marker_column"], *(m for g in groups.values()
                                                                              for m in g["members"])}
     cut = {k: v for k, v in raw.items() if k not in ("groups", "variables", "response_date")}
     cut["groups"] = groups
@@ -207,7 +210,7 @@ def test_every_codebook_name_the_code_spells_is_declared_required_or_optional():
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         sources[notebook] = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     shipped = set(SHIPPED["variables"]) | set(SHIPPED["groups"])
-    declared = ({*names.VARIABLES, *names.GROUPS, *COUNT_ITEMS, *names.OPTIONAL}
+    declared = ({*names.VARIABLES, *names.GROUPS, *names.OPTIONAL}
                 | {m for read in names.GROUPS.values() for m in read.members}
                 | {g for options in names.ONE_OF for g in options})
     undeclared = {f"{name} ({path.name})" for path, text in sources.items()
