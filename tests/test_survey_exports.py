@@ -23,18 +23,18 @@ ROOT = Path(__file__).resolve().parents[1]
 SURVEY = ROOT / "data" / "2024" / "survey_2024_synthetic.csv"
 
 
-def _problems(path: Path, cb, options: ReadOptions | None = None) -> list[Problem]:
-    with pytest.raises(InputError) as err:
-        read_survey(path, cb, options)
-    assert all(p.file == str(path) for p in err.value.problems)
-    return err.value.problems
-
-
 def _problems_anywhere(path: Path, cb, options: ReadOptions | None = None) -> list[Problem]:
     """The problems, also those of other files than the export (the mapping, the codebook)."""
     with pytest.raises(InputError) as err:
         read_survey(path, cb, options)
     return err.value.problems
+
+
+def _problems(path: Path, cb, options: ReadOptions | None = None) -> list[Problem]:
+    """The problems, each of the export itself."""
+    problems = _problems_anywhere(path, cb, options)
+    assert all(p.file == str(path) for p in problems)
+    return problems
 
 
 def _same(frame: pd.DataFrame, typed: pd.DataFrame) -> None:
@@ -1033,7 +1033,7 @@ def test_a_mapping_for_another_export_is_one_problem_or_one_warning(cells, cb, t
     frame = read_survey(path, cb, ReadOptions(mapping=load_mapping(mapping), mapping_file=mapping))
     _same(frame, typed)
     (warning,) = [w for w in frame.attrs["warnings"] if str(mapping) in w]
-    assert f"key 'columns': {len(columns)} names of no column" in warning and "and 66 more" in warning
+    assert f"key 'columns': {len(columns)} names of no column" in warning and f"and {len(columns) - 10} more" in warning
     renamed = export.rename(columns={c: c + "_v2" for c in export.columns})   # the tool renamed every column
     renamed.to_csv(path, index=False)
     problems = _mapping_problems(path, cb, mapping)
