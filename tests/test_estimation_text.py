@@ -448,10 +448,9 @@ def test_the_heaviest_reporters_without_their_number_where_it_is_hidden():
 
 def test_a_fixed_per_victim_correction_is_named_only_where_it_applies():
     fixed = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500), per_victim=(1.2, 1.2, 1.2))
-    none_shown = pd.DataFrame({"assumption": []})
-    assert ("per_victim", 1.2) in text.fixed_assumptions(fixed, none_shown)
-    # Asked per victim (a multiplicity grid), the correction is ignored: not "vast (1,2)".
-    assert "per_victim" not in dict(text.fixed_assumptions(fixed, none_shown, per_victim_applies=False))
+    assert ("per_victim", 1.2) in text.fixed_assumptions(fixed)
+    # Asked per victim (a multiplicity grid) of every reporter, the correction is ignored: not "vast (1,2)".
+    assert "per_victim" not in dict(text.fixed_assumptions(fixed, per_victim_applies=False))
 
 
 def test_limitations_speak_of_the_high_scenario_only_where_there_is_one():

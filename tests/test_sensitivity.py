@@ -52,6 +52,10 @@ def test_one_item_multiplicity_is_a_sensitivity_row_off_the_grid_only():
     rows = sens.one_at_a_time(est.EstimationData(on_grid.victims, on_grid.others, on_grid.cluster, on_grid.met_any,
                                                  grid=grid), a)
     assert "per_victim" not in set(rows["assumption"])
+    assert not sens.per_victim_applies(est.EstimationData(on_grid.victims, on_grid.others, on_grid.cluster,
+                                                          on_grid.met_any, grid=grid))
+    # A reporter off the grid (no per-victim answers) is reached by the correction, grid or not.
+    assert sens.per_victim_applies(tiny([2, 0], [0, np.nan]))
     # The interval never draws it: a bootstrap sees only its central value.
     assert est.Assumptions(nonresponse=(0, 0.5, 1), population=(4, 4, 4),
                            per_victim=(1.0, 1.2, 1.3)).draw(np.random.default_rng(1), 3)["per_victim"].ravel().tolist() \
