@@ -321,18 +321,34 @@ local function literal_shorthands(str)
   return out
 end
 
-function Pandoc(doc)
-  doc.blocks = doc.blocks:walk({ Div = shift_headings })
-  if is_typst then
-    doc.blocks = doc.blocks:walk({ Div = key_figures_box })
+-- Input text with a shorthand in it, anywhere in the blocks: a Str holding one holds it in the
+-- plain text as well. The plain text comes from one call, cheaper than handing every Str to Lua.
+local function any_shorthand(blocks)
+  local text = pandoc.utils.stringify(blocks)
+  for _, pattern in ipairs(SHORTHAND) do
+    if text:find(pattern) then return true end
   end
+  return false
+end
+
+function Pandoc(doc)
+  -- One walk for both kinds of Div (a walk goes bottom-up, so nested ones meet the same rules).
+  doc.blocks = doc.blocks:walk({
+    Div = function(div)
+      local shifted = shift_headings(div)
+      if shifted ~= nil then return shifted end
+      if is_typst then return key_figures_box(div) end
+    end,
+  })
   doc.blocks = propagate_unnumbered(doc.blocks)
   doc.blocks = resolve_section_refs(doc.blocks)
   if is_typst then
     doc.blocks = typst_headings(doc.blocks)
     doc.meta['whole-tables'] = whole_tables(doc.blocks)
     doc.blocks = doc.blocks:walk({ Plain = literal_line_start, Para = literal_line_start })
-    doc.blocks = doc.blocks:walk({ Str = literal_shorthands })   -- after the tables' estimate, which reads Str
+    if any_shorthand(doc.blocks) then
+      doc.blocks = doc.blocks:walk({ Str = literal_shorthands })   -- after the tables' estimate, which reads Str
+    end
   end
   return doc
 end
