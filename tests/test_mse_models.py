@@ -25,6 +25,7 @@ from exploitation_report.stats.mse.models import (
     parameters,
     parse_hierarchy,
     positive_table_exists,
+    positive_tables_exist,
     superset_sums,
 )
 from exploitation_report.stats.mse.search import hierarchical_models, pairs
@@ -170,6 +171,21 @@ def test_lp_existence_by_hand():
     # A zero cell is fine when the margins leave room: x1 + x2 = 5, x2 + x3 = 3.
     X = np.array([[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
     assert positive_table_exists(X, np.array([5.0, 0.0, 3.0]))
+
+
+def test_lp_existence_of_many_tables_at_once_equals_one_at_a_time():
+    # The rows' programmes are solved side by side in one call: each row must get the answer it
+    # gets alone, with and without a positive table among them (Kosovo, 4 lists, all pairs).
+    table = load("kosovo_1999_4lists.csv")
+    s = Structure(table.t, closure(pairs(table.t)), [])
+    rng = np.random.default_rng(7)
+    counts = table.counts[s.cells].astype(float)
+    Y = rng.binomial(counts.astype(int), 0.02, size=(60, len(s.cells))).astype(float)
+    Y[:5] = counts  # all positive: no programme needed
+    one_by_one = np.array([positive_table_exists(s.X, y) for y in Y])
+    assert 0 < one_by_one.sum() < len(Y)
+    np.testing.assert_array_equal(positive_tables_exist(s.X, Y), one_by_one)
+    assert positive_tables_exist(s.X, Y[:0]).shape == (0,)
 
 
 @pytest.mark.parametrize("name,models", [
