@@ -31,7 +31,7 @@ def figures():
     yield "shares", lambda: survey_figures.shares_with_intervals({"a": rec(0.55), "b": rec(0.2, suppressed=True)})
     yield "panels", lambda: survey_figures.option_panels([("Woonsituatie (n = 40)", {"Zorg": rec(0.5), "Thuis": rec(0.3)})],
                                                  highlight={"Zorg"})
-    # Taller than a page as drawn: emit_figure fits it to the page instead of the PDF shrinking it.
+    # Asked taller than a page: drawn at the page's height (present.page_size), not shrunk by the PDF.
     yield "tall", lambda: survey_figures.option_panels([(f"Vraag {i} (n = 40)", {f"Antwoord {j}": rec(0.1 * j) for j in range(6)})
                                                 for i in range(6)])
     yield "groups", lambda: survey_figures.group_panels({"Zorg": {"s": rec(0.5)}, "Onderwijs": {"s": rec(0.2)}},
@@ -56,6 +56,22 @@ def test_lettering_is_at_least_the_smallest_size_at_print_size(name, tmp_path, m
     assert width_in <= FIGURE_WIDTH + 0.02, width_in
     assert height_in <= FIGURE_MAX_HEIGHT + 0.02, height_in
     plt.close("all")
+
+
+@pytest.mark.parametrize("legend", [False, True])
+def test_a_figure_asked_taller_than_a_page_is_drawn_to_fit_and_laid_out_once(legend):
+    # Squeezing a figure afterwards (fit_to_page) lays all its lettering out a second time.
+    from exploitation_report.chapters import present
+
+    set_theme()
+    panels = [(f"Vraag {i} (n = 40)", {f"Antwoord {j}": rec(0.1 * j) for j in range(6)}) for i in range(6)]
+    fig = survey_figures.option_panels(panels, highlight={"Antwoord 1"}, highlight_label="uitgelicht" if legend else None)
+    size = tuple(fig.get_size_inches())
+    assert size[1] < 0.6 * 6 + 0.3 * 36   # less than it asked for
+    box = present.fit_to_page(fig)
+    assert tuple(fig.get_size_inches()) == size
+    assert box.height + 2 * plt.rcParams["savefig.pad_inches"] <= FIGURE_MAX_HEIGHT
+    plt.close(fig)
 
 
 def grey(colour: str) -> float:
