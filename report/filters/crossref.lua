@@ -144,10 +144,12 @@ end
 
 function Pandoc(doc)
   collect(doc.blocks)
+  -- Captions are labelled for HTML only: for Typst the walk leaves figures and tables alone,
+  -- which spares handing every table to Lua.
   doc.blocks = doc.blocks:walk({
     Image = fix_alt,
-    Figure = label_caption,
-    Table = label_caption,
+    Figure = is_html and label_caption or nil,
+    Table = is_html and label_caption or nil,
     Cite = cite,
   })
   return doc
