@@ -107,3 +107,48 @@ def test_times_with_offsets_that_change_between_rows_are_read_as_utc():
     assert parsed.isna().tolist() == [False] * 5 + [True]
     plain = rt.response_times(pd.Series(["2026-02-03T10:00", "2026-02-20"], dtype="string"))
     assert list(plain.dt.strftime("%d %H")) == ["03 10", "20 00"]   # without offsets: as written
+
+
+def test_percentile_of_ratios_with_infinite_ones():
+    # A resample whose early group met no victim has an infinite ratio; numpy's interpolation gives NaN there.
+    finite = np.arange(1.0, 101.0)
+    assert rt.percentile(finite, 0.975) == pytest.approx(np.quantile(finite, 0.975))
+    some = np.r_[finite[:96], [np.inf] * 4]                     # 4% infinite: above the 97.5% point
+    assert rt.percentile(some, 0.975) == np.inf and rt.percentile(some, 0.025) == pytest.approx(np.quantile(some, 0.025))
+    few = np.r_[finite[:99], [np.inf]]                          # 1% infinite: the bound stays finite
+    assert rt.percentile(few, 0.975) == pytest.approx(np.quantile(finite[:99], 0.975 * 99 / 98))
+    exact = np.r_[np.arange(1.0, 5.0), [np.inf]]                # at a finite ratio exactly, next to an infinite one
+    assert rt.percentile(exact, 0.75) == 4.0
+
+
+def few_early_victims():
+    """200 dated respondents, halves of 100: 3 early and 30 late met victims, so in about 5% of the
+    resamples no early respondent met one (their ratio is infinite)."""
+    n = 200
+    dates = pd.Series(pd.date_range("2026-02-02", periods=n, freq="3h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    met = np.zeros(n, dtype=bool)
+    met[[5, 40, 80]] = True
+    met[100:130] = True
+    return rt.compare(dates, met, met * 2.0, met * 1.0, parts=2, resamples=2000, seed=1)
+
+
+def test_a_ratio_without_upper_bound_is_said_so_in_record_text_and_table():
+    import warnings
+
+    from exploitation_report.chapters import estimation_figures, estimation_text
+    from exploitation_report.pipeline import estimation_records as records
+    from exploitation_report.pipeline.results_schema import Estimate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # no NaN from inf - inf
+        out = rt.protect(few_early_victims(), threshold=3)
+    ratio, low, high = out["ratios"]["sirken_weight"]
+    assert ratio == pytest.approx(10.0) and 1 < low < ratio and high == np.inf
+    record = records.response_timing(out, "response_date", 3)["ratio_late_early"]["sirken_weight"]
+    assert record["interval"]["high"] is None and record["unbounded_above"] is True
+    Estimate.model_validate(record)
+    text = estimation_text.response_timing(out, 0.5, "@tbl-timing", 3)
+    assert "vanaf 4,13, naar boven onbegrensd" in text and "––" not in text and "nan" not in text.lower()
+    assert "meer slachtoffers" in text   # the lower bound above 1 still says which way it points
+    row = estimation_figures.timing_table(out, 3).iloc[-1]
+    assert row["Gewicht per respondent"] == "10,00 (vanaf 4,13)"
