@@ -246,6 +246,18 @@ def test_typst_shorthands_in_input_text_print_as_written(tmp_path):
     assert squash(PdfReader(str(pdf)).pages[0].extract_text()) == squash(text)
 
 
+@pytest.mark.parametrize("markdown", ["Tekst.^[{text}]", "## {text} {{.unnumbered}}\n\nTekst."],
+                         ids=["footnote", "unnumbered heading"])
+def test_typst_shorthands_print_as_written_in_footnotes_and_unnumbered_titles(markdown):
+    # The filter looks for shorthands in the plain text first, which leaves footnotes out; unnumbered
+    # headings' titles are written as Typst before the text's own walk.
+    text = str(literal("E...F, G-?H, A--B"))
+    body = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "typst-smart", "--lua-filter",
+                           str(PROJECT_ROOT / "report" / "filters" / "structure.lua")],
+                          input=markdown.format(text=text), capture_output=True, text=True, check=True).stdout
+    assert "E\\.\\.\\.F" in body and "G\\-\\?H" in body and "A\\-\\-B" in body, body
+
+
 def test_typst_line_start_markers_in_a_table_cell_print_as_written(tmp_path):
     """'= Politie' as a codebook label in a table cell became a chapter in the PDF's contents."""
     import typst

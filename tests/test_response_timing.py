@@ -119,6 +119,9 @@ def test_percentile_of_ratios_with_infinite_ones():
     assert rt.percentile(few, 0.975) == pytest.approx(np.quantile(finite[:99], 0.975 * 99 / 98))
     exact = np.r_[np.arange(1.0, 5.0), [np.inf]]                # at a finite ratio exactly, next to an infinite one
     assert rt.percentile(exact, 0.75) == 4.0
+    # Exactly (1 - level) / 2 of the resamples infinite is enough: "at least", as the text says.
+    assert rt.percentile(np.r_[np.arange(1950.0), [np.inf] * 50], 0.975) == np.inf
+    assert rt.percentile(np.r_[np.arange(1951.0), [np.inf] * 49], 0.975) < np.inf
 
 
 def few_early_victims():
@@ -148,7 +151,8 @@ def test_a_ratio_without_upper_bound_is_said_so_in_record_text_and_table():
     assert record["interval"]["high"] is None and record["unbounded_above"] is True
     Estimate.model_validate(record)
     text = estimation_text.response_timing(out, 0.5, "@tbl-timing", 3)
-    assert "vanaf 4,13, naar boven onbegrensd" in text and "––" not in text and "nan" not in text.lower()
+    assert "vanaf 4,13, naar boven onbegrensd: in ten minste 2,5% van de trekkingen" in text
+    assert "––" not in text and "nan" not in text.lower()
     assert "meer slachtoffers" in text   # the lower bound above 1 still says which way it points
     row = estimation_figures.timing_table(out, 3).iloc[-1]
     assert row["Gewicht per respondent"] == "10,00 (vanaf 4,13)"

@@ -322,13 +322,19 @@ local function literal_shorthands(str)
 end
 
 -- Input text with a shorthand in it, anywhere in the blocks: a Str holding one holds it in the
--- plain text as well. The plain text comes from one call, cheaper than handing every Str to Lua.
+-- plain text as well, which comes from one call (cheaper than handing every Str to Lua). The plain
+-- text leaves footnotes out, so their own text is looked at too.
 local function any_shorthand(blocks)
-  local text = pandoc.utils.stringify(blocks)
-  for _, pattern in ipairs(SHORTHAND) do
-    if text:find(pattern) then return true end
+  local function has(text)
+    for _, pattern in ipairs(SHORTHAND) do
+      if text:find(pattern) then return true end
+    end
+    return false
   end
-  return false
+  if has(pandoc.utils.stringify(blocks)) then return true end
+  local found = false
+  blocks:walk({ Note = function(note) found = found or has(pandoc.utils.stringify(note.content)) end })
+  return found
 end
 
 function Pandoc(doc)
@@ -343,10 +349,15 @@ function Pandoc(doc)
   doc.blocks = propagate_unnumbered(doc.blocks)
   doc.blocks = resolve_section_refs(doc.blocks)
   if is_typst then
+    local shorthands = any_shorthand(doc.blocks)
+    if shorthands then
+      -- Unnumbered headings' titles are written as Typst next (typst_headings): made literal first.
+      doc.blocks = doc.blocks:walk({ Header = function(h) return h:walk({ Str = literal_shorthands }) end })
+    end
     doc.blocks = typst_headings(doc.blocks)
     doc.meta['whole-tables'] = whole_tables(doc.blocks)
     doc.blocks = doc.blocks:walk({ Plain = literal_line_start, Para = literal_line_start })
-    if any_shorthand(doc.blocks) then
+    if shorthands then
       doc.blocks = doc.blocks:walk({ Str = literal_shorthands })   -- after the tables' estimate, which reads Str
     end
   end
