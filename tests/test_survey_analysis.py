@@ -197,3 +197,26 @@ def test_the_sector_table_note_explains_overige_sectoren_only_when_the_table_has
     for pooled in (True, False):
         note = str(captions().tbl_encounters_sector_note(pool_below=6, pooled=pooled))
         assert ("Overige sectoren" in note) is pooled and "‘Beide vormen’" in note
+
+
+@pytest.mark.parametrize("case", ["everyone knows the route", "nobody met a victim"])
+def test_the_chapter_renders_when_a_comparison_group_is_empty(case, tmp_path, monkeypatch):
+    # The comparison by knowledge of the reporting route read the shares of groups 1 and 2 and
+    # stopped with a KeyError when nobody was in one of them.
+    import pandas as pd
+
+    survey = pd.read_csv(PROJECT_ROOT / "data" / "2024" / "survey_2024_synthetic.csv", dtype=str, keep_default_na=False)
+    met = (survey["met_sexual"] == "1") | (survey["met_criminal"] == "1")
+    if case == "everyone knows the route":
+        survey.loc[met & survey["know_route"].isin(["2", "3"]), "know_route"] = "1"
+    else:
+        survey = survey[~met]
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, index=False)
+    inputs = load_inputs(load_params(PROJECT_ROOT / "params" / "2024.yml", [f"inputs.survey={path}"]))
+    emitted = []
+    for name in ("emit", "emit_table", "emit_figure"):
+        monkeypatch.setattr(f"exploitation_report.chapters.survey_chapter.{name}",
+                            lambda part, what=None, **kw: emitted.append(part))
+    SurveyChapter(analyse(inputs), inputs, tmp_path).emit_all()
+    assert "aard" in emitted
