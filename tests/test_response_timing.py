@@ -54,7 +54,7 @@ def test_small_groups_are_protected():
     dates = pd.Series(pd.date_range("2026-02-01", periods=n, freq="h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
     met = rng.random(n) < 0.5
     big = rt.compare(dates, met, met * 2.0, met * 1.0, resamples=100)
-    assert rt.protect(big, threshold=5) == big
+    assert rt.protect(big, threshold=5) == {**big, "hidden": False}
 
 
 def test_the_record_follows_the_results_schema():
@@ -156,3 +156,28 @@ def test_a_ratio_without_upper_bound_is_said_so_in_record_text_and_table():
     assert "meer slachtoffers" in text   # the lower bound above 1 still says which way it points
     row = estimation_figures.timing_table(out, 3).iloc[-1]
     assert row["Gewicht per respondent"] == "10,00 (vanaf 4,13)"
+
+
+def test_the_paragraph_gives_its_true_reason_where_there_is_no_ratio_or_no_table():
+    from exploitation_report.chapters import estimation_figures, estimation_text
+    from exploitation_report.pipeline import estimation_records as records
+
+    n = 222
+    dates = pd.Series(pd.date_range("2024-03-01", periods=n, freq="4h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    # Sorted so that no early respondent met a victim: the ratio is undefined, not hidden.
+    met = np.arange(n) >= n - 74
+    out = rt.protect(rt.compare(dates, met, met * 2.0, met * 0.5, parts=3, resamples=200, seed=1), 5)
+    assert out["ratios"]["sirken_weight"] == (None, None, None) and not out["hidden"]
+    text = estimation_text.response_timing(out, 0.5, "@tbl-timing", 5)
+    assert "is bij de vroege respondenten nul" in text and "te klein" not in text
+    assert estimation_figures.timing_table(out, 5).iloc[-1]["Gewicht per respondent"] == "niet te berekenen"
+    assert records.response_timing(out, "response_date", 5)["ratio_late_early"]["sirken_weight"]["suppressed"] is False
+    # Hidden groups: the reason is their size, and without a table the text refers to none.
+    hidden = rt.protect(rt.compare(DATES, MET, VICTIMS, WEIGHT, parts=3, resamples=100), 5)
+    assert hidden["hidden"] and "te klein" in estimation_text.response_timing(hidden, 0.5, None, 5)
+    assert "@tbl" not in estimation_text.response_timing(hidden, 0.5, None, 5)
+    # Too few dates for any comparison is not "no dates": said as such, the small count not given exactly.
+    few = estimation_text.response_timing(None, 0.5, None, 5, dated=3, analysed=222)
+    assert "minder dan 5 respondenten staat in het bestand wanneer" in few and "bevat niet" not in few
+    assert "bevat niet" in estimation_text.response_timing(None, 0.5, None, 5)
+    assert rt.dated(pd.DataFrame({"d": DATES}), "d") == 6 and rt.dated(pd.DataFrame({"d": DATES}), None) is None
