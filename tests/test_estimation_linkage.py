@@ -44,6 +44,9 @@ def test_model_in_words():
     assert linkage.model_in_words("hoofdeffecten").startswith("geen samenhang")
     assert linkage.model_in_words("Politie:CoMensha") == "samenhang tussen Politie en CoMensha"
     assert linkage.model_in_words("A:B + A:B:C") == "samenhang tussen A en B en tussen A, B en C"
+    # Three or more as a list, not 'en tussen ... en tussen'.
+    assert (linkage.model_in_words("A:B + A:C + B:D")
+            == "samenhang tussen A en B, tussen A en C en tussen B en D")
 
 
 @dataclass
