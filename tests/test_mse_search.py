@@ -121,3 +121,13 @@ def test_downhill_ends_in_a_local_minimum():
     for nb in neighbours(4, masks, 3):
         other = fit(data, nb)
         assert other.status != 0 or other.bic >= best.bic
+
+
+def test_the_result_names_the_highest_order_the_choice_could_reach():
+    # The stepwise rule adds pairs only, so max_order 1 leaves the main-effects model; with 4
+    # lists no model has an interaction of more than 3, whatever max_order asks.
+    table = mse.as_table(mse.read_capture_histories(DATA / "kosovo_1999_4lists.csv"))
+    none = mse.estimate(table, method="stepwise", max_order=1, resamples=20, seed=1)
+    assert none.max_order == 1 and none.best.interactions == () and len(none.candidates) == 1
+    assert mse.estimate(table, method="stepwise", max_order=4, resamples=0).max_order == 2
+    assert mse.estimate(table, method="bic", max_order=4, resamples=0).max_order == 3
