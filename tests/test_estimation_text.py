@@ -130,8 +130,12 @@ def test_sensitivity_names_only_assumptions_that_move_the_estimate():
     one = pd.DataFrame([{"assumption": "nonresponse", "total_low": 145.0, "total_high": 793.0},
                         {"assumption": "population", "total_low": 403.0, "total_high": 403.0}])
     t = text.sensitivity(one, heavy, "@fig-t", "@tbl-s", "@tbl-b")
-    assert "Alleen de aanname ‘hoe vaak niet-respondenten slachtoffers zien’ verschuift de schatting: van 145 tot 793" in t
+    assert "Alleen de aanname ‘hoe vaak niet-respondenten slachtoffers zien’ verschuift de schatting: tussen 145 en 793" in t
     assert "Daarna volgt" not in t
+    # An assumption whose high end lowers the estimate: the range still reads low to high.
+    down = pd.DataFrame([{"assumption": "others_position", "total_low": 201.0, "total_high": 146.0}])
+    t = text.sensitivity(down, heavy, "@fig-t", "@tbl-s", "@tbl-b")
+    assert "tussen 146 en 201" in t and "201 tot 146" not in t
 
 
 def test_outcome_splits_the_interval_into_sampling_and_assumptions():
@@ -232,18 +236,18 @@ def test_sensitivity_names_the_two_strongest_assumptions_and_the_heaviest_report
     heavy = {"top": 7, "share": 0.05, "reporters": 127, "top_fraction": 0.27, "estimate_without_top": 341.0,
              "estimate": 469.0, "min_group": 5, "raised_to_min_group": False, "suppressed": False}
     t = text.sensitivity(table, heavy, "@fig-t", "@tbl-s", "@tbl-b")
-    assert "‘hoe vaak niet-respondenten slachtoffers zien’: van 145 tot 793" in t
-    assert "‘aantal eerstelijns professionals’ (403 tot 568)" in t
-    assert "De zeven respondenten met de grootste bijdrage (5%, naar boven afgerond, van de 127" in t
+    assert "‘hoe vaak niet-respondenten slachtoffers zien’: tussen 145 en 793" in t
+    assert "‘aantal eerstelijns professionals’ (tussen 403 en 568)" in t
+    assert "**De zwaarst wegende respondenten.** De zeven respondenten met de grootste bijdrage (5%, naar boven afgerond, van de 127" in t
     assert "goed voor 27% van de centrale schatting" in t and "341 zijn in plaats van 469" in t
-    assert "wegen zwaar" not in text.sensitivity(table, heavy | {"top": 0}, "@fig-t", "@tbl-s", "@tbl-b")
+    assert "zwaarst wegende" not in text.sensitivity(table, heavy | {"top": 0}, "@fig-t", "@tbl-s", "@tbl-b")
     # Raised to the suppression threshold: the text says why there are more than the share.
     raised = text.sensitivity(table, heavy | {"top": 10, "min_group": 10, "raised_to_min_group": True},
                               "@fig-t", "@tbl-s", "@tbl-b")
     assert "De tien respondenten met de grootste bijdrage (5% van de 127" in raised
     assert "naar boven afgerond, is minder dan 10, de ondergrens voor gepubliceerde aantallen; daarom zijn het er tien)" \
         in raised
-    assert "wegen zwaar" not in text.sensitivity(table, heavy | {"top": None, "suppressed": True}, "@fig-t", "@tbl-s",
+    assert "zwaarst wegende" not in text.sensitivity(table, heavy | {"top": None, "suppressed": True}, "@fig-t", "@tbl-s",
                                                  "@tbl-b")
 
 
