@@ -479,3 +479,11 @@ def test_the_undated_respondents_are_not_given_where_the_dated_are_few():
     from exploitation_report.pipeline import estimation_records as records
 
     assert records.response_timing(timing, "response_date", 10)["undated"]["value"] is None
+
+
+def test_an_interval_reaching_below_the_minimum_says_why():
+    # The minimum reads the answers as given; the interval also resamples who answered, so it can
+    # reach lower: said so, not left as a contradiction (helper-52: interval 29-87 beside a minimum of 34).
+    below = {**LADDERS, "any": ladder("any", 564.0, 200.0, 915.0)}        # minimum 225.6 > 200
+    assert "Het interval reikt lager, omdat het ook het toeval meeneemt" in outcome(below)
+    assert "reikt lager" not in outcome(LADDERS)                            # minimum 225.6 < 326
