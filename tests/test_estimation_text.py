@@ -156,7 +156,7 @@ def test_limitations_and_appendix_read_the_simulation_table(tmp_path):
     from exploitation_report.paths import params_path
     from exploitation_report.pipeline import simulation_study
 
-    params = load_params(params_path(2024), ["estimation.simulation.replicates=1", "estimation.simulation.resamples=100"])
+    params = load_params(params_path(2024), ["estimation.simulation.replicates=2", "estimation.simulation.resamples=100"])
     sim = simulation_study.edition_study(params, load_codebook(params.input_path("codebook")), tmp_path)
     lim = unescaped(text.limitations(sim, "@sec-x", "nonresponse"))
     rnd = sim.set_index(["scenario", "form"]).loc[("random", "any")]

@@ -161,7 +161,7 @@ def test_a_small_study_covers_near_nominal_and_is_unbiased_when_the_assumptions_
 
 # --- the study as a build step (pipeline.simulation_study) --------------------------------------
 
-QUICK = ["estimation.simulation.replicates=1", "estimation.simulation.resamples=100"]
+QUICK = ["estimation.simulation.replicates=2", "estimation.simulation.resamples=100"]
 
 
 @pytest.fixture(scope="module")
@@ -204,10 +204,10 @@ def test_study_reruns_when_what_it_reads_changes_and_is_reused_otherwise(codeboo
     frame = study.load_study(study.run_study(lower, first, cache=cache))
     assert len(runs) == 2
     assert frame.attrs["assumptions"]["nonresponse_factor"] == {"low": 0.0, "central": 0.3, "high": 1.0}
-    assert (frame["replicates"] == 1).all() and len(frame) == len(sim.SCENARIOS) * 3
-    assert (frame.attrs["replicates"], frame.attrs["resamples"], frame.attrs["seed"]) == (1, 100, 20241009)
+    assert (frame["replicates"] == 2).all() and len(frame) == len(sim.SCENARIOS) * 3
+    assert (frame.attrs["replicates"], frame.attrs["resamples"], frame.attrs["seed"]) == (2, 100, 20241009)
     for other in (settings(codebook, "estimation.simulation.seed=1"), settings(codebook, "estimation.open_band_cap.high=60"),
-                  settings(codebook, "estimation.simulation.replicates=2")):
+                  settings(codebook, "estimation.simulation.replicates=3")):
         assert other.key() not in (base.key(), lower.key())
 
 
@@ -233,11 +233,11 @@ def test_results_record_gives_every_figure_its_unit(codebook, tmp_path):
     assert [d["design"] for d in record["designs"]] == [s.name for s in sim.SCENARIOS]
     first = record["designs"][0]
     assert first["label"] == SCENARIO_LABELS["random"] and first["truth"] == "drawn"
-    assert record["replicates"] == 1 and "key" not in record   # provenance.json has it
+    assert record["replicates"] == 2 and "key" not in record   # provenance.json has it
     any_form = first["forms"]["any"]
     assert any_form["bias"]["unit"] == "relative_error" and any_form["bias"]["interval"]["method"] == "monte_carlo_normal"
     assert any_form["coverage"]["unit"] == "proportion" and any_form["coverage"]["base_unit"] == "replicates"
-    assert any_form["coverage"]["base"] == 1 and any_form["true_victims"]["unit"] == "persons"
+    assert any_form["coverage"]["base"] == 2 and any_form["true_victims"]["unit"] == "persons"
     row = frame[(frame["scenario"] == "random") & (frame["form"] == "any")].iloc[0]
     assert any_form["bias"]["estimate"] == pytest.approx(row["bias"], abs=1e-6)
     # The record is valid where the notebook puts it.
