@@ -122,6 +122,10 @@ def test_comparison_text_and_table():
     assert (record["registered_synthetic"], record["registered_source_note"]) == (False, "echt")
     assert record["by_year"][2023]["registered_synthetic"] and record["period"]["registered_synthetic"]
     assert table.columns[-1] == "95%-interval" and table.iloc[0, 2] == "5,0"
+    # The table note explains the period's row only where the table has one.
+    assert estimation_figures.shows_period(by_year, record)
+    one = {2022: by_year[2022]}
+    assert not estimation_figures.shows_period(one, reg.dark_number_record(LADDER, one, one[2022], []))
 
 
 def test_comparison_text_without_a_period_ratio_and_with_a_hidden_headline():
