@@ -181,3 +181,16 @@ def test_the_paragraph_gives_its_true_reason_where_there_is_no_ratio_or_no_table
     assert "minder dan 5 respondenten staat in het bestand wanneer" in few and "bevat niet" not in few
     assert "bevat niet" in estimation_text.response_timing(None, 0.5, None, 5)
     assert rt.dated(pd.DataFrame({"d": DATES}), "d") == 6 and rt.dated(pd.DataFrame({"d": DATES}), None) is None
+
+
+def test_a_group_that_answered_on_one_day_gets_one_date():
+    from exploitation_report.chapters import estimation_figures, estimation_text
+
+    n = 60
+    dates = pd.Series(["2024-03-01"] * 20 + list(pd.date_range("2024-03-02", periods=40, freq="6h").strftime("%Y-%m-%d")),
+                      dtype="string")
+    met = np.arange(n) % 2 == 0
+    out = rt.protect(rt.compare(dates, met, met * 2.0, met * 1.0, parts=3, resamples=100, seed=1), 5)
+    text = estimation_text.response_timing(out, 0.5, "@tbl-timing", 5)
+    assert "(1 maart 2024)" in text and "1 maart 2024 tot en met 1 maart 2024" not in text
+    assert estimation_figures.timing_table(out, 5).iloc[0, 1] == "1 maart 2024"
