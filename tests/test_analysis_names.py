@@ -237,11 +237,20 @@ def test_optional_items_the_export_lacks_are_analysed_as_not_asked(tmp_path, mon
     assert "victim_origin_eu" not in codebook.variables and "years_experience" not in codebook.variables
     assert "victim_origin_eu" not in codebook.groups["victim_origin"].members
     assert codebook.response_date == "response_date"   # absent too, and its analysis checks the column itself
-    for name in ("emit", "emit_table", "emit_figure"):
+    emitted = []
+    monkeypatch.setattr(survey_chapter, "emit", lambda part, markdown: emitted.append(str(markdown)))
+    for name in ("emit_table", "emit_figure"):
         monkeypatch.setattr(survey_chapter, name, lambda *args, **kwargs: None)
     analysed = analyse(inputs)
     assert "victim_origin_eu" not in analysed.items["victim_origin"].record["options"]
     survey_chapter.SurveyChapter(analysed, inputs, tmp_path).emit_all()
     plt.close("all")
+    # They were asked all the same: the questionnaire's count and appendix keep them.
+    from exploitation_report.chapters import survey_text
+
+    text = "\n".join(emitted)
+    assert "Hoeveel jaar werkervaring heeft u" in text          # appendix A lists the question
+    asked, analysed_count = (survey_text.question_count(c) for c in (inputs.questionnaire, codebook))
+    assert asked == analysed_count + 1 and f"De vragenlijst telt {asked} vragen" in text
     # A group whose every option the export lacks goes with them.
     assert "signals" not in codebook.without(codebook.groups["signals"].members).groups
