@@ -82,6 +82,6 @@ def test_stray_quotes_are_never_read_differently(seed):
 
 
 def test_counts_in_messages_take_the_number_of_their_noun():
-    from exploitation_report.inputs.readers import counted
+    from exploitation_report.inputs.errors import counted
 
     assert (counted(1, "field"), counted(36, "field"), counted(0, "column")) == ("1 field", "36 fields", "0 columns")
