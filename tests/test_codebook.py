@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from exploitation_report.inputs.analysis_names import VARIABLES
 from exploitation_report.inputs.codebook import load_codebook, survey_schema
 from exploitation_report.inputs.errors import InputError
 from exploitation_report.synth.generate import COLUMNS, GROUPS, generate_survey
@@ -360,14 +361,24 @@ def test_two_codes_with_one_label_are_refused(tmp_path):
     assert problem.column == "variables.sector.codes.9" and "is also the label of code 8" in problem.expected
 
 
-def test_yes_is_code_1_where_the_analysis_reads_it_so(tmp_path):
+@pytest.mark.parametrize("name", [n for n, read in VARIABLES.items() if read.yes])
+def test_yes_is_code_1_where_the_analysis_reads_it_so(tmp_path, name):
     # {1: "Nee", 2: "Ja"} gave the base edition's figures with every answer turned around.
-    path = _write(tmp_path, lambda r: r["variables"]["works_in_municipality"].update(codes={1: "Nee", 2: "Ja"}))
+    path = _write(tmp_path, lambda r: r["variables"][name].update(codes={1: "Nee", 2: "Ja"}))
     with pytest.raises(InputError) as err:
         load_codebook(path)
     (problem,) = err.value.problems
-    assert problem.column == "variables.works_in_municipality.codes" and "'Ja' as code 1" in problem.expected
-    assert "2: 'Ja'" in problem.found
+    assert problem.column == f"variables.{name}.codes" and "'Ja' as code 1" in problem.expected
+    assert f"code 1 of {name} as yes" in problem.expected and "2: 'Ja'" in problem.found
+
+
+def test_a_question_the_analysis_does_not_read_may_say_yes_under_any_code(tmp_path):
+    # The yes rule was applied to every single-choice question and refused this optional one.
+    def edit(raw):
+        raw["variables"]["met_before"] = {"type": "single", "required": False, "question": "Eerder gezien?",
+                                          "codes": {1: "Ja, één keer", 2: "Ja, vaker", 3: "Nee"}}
+    codebook = load_codebook(_write(tmp_path, edit))
+    assert codebook.variables["met_before"].codes == {1: "Ja, één keer", 2: "Ja, vaker", 3: "Nee"}
 
 
 @pytest.mark.parametrize("condition,expected,found", [
