@@ -76,7 +76,6 @@ def test_undecodable_byte_names_its_line(tmp_path):
 def test_one_format_for_keys_and_columns():
     assert str(Problem("p.yml", "a number", key="a.b", found="'x'")) == "p.yml, key 'a.b': expected a number, found 'x'"
     assert Problem("p.yml", "a number", key="a.b").column == "a.b"   # read where a key was once stored
-    assert Problem("p.yml", "a number", column="a.b").key == "a.b"   # a column without rows is a key
     table = Problem("t.csv", "a code", row=3, column="sector", found="'9'")
     assert table.key is None and str(table) == "t.csv, row 3, column 'sector': expected a code, found '9'"
 
