@@ -220,3 +220,23 @@ def test_the_chapter_renders_when_a_comparison_group_is_empty(case, tmp_path, mo
                             lambda part, what=None, **kw: emitted.append(part))
     SurveyChapter(analyse(inputs), inputs, tmp_path).emit_all()
     assert "aard" in emitted
+
+
+def test_no_sector_table_when_every_sector_is_pooled(tmp_path, monkeypatch):
+    # With every sector too small (here a threshold of 50: sectors below 100 pooled) the table had one row,
+    # 'Overige sectoren', beside a total of the same people (an x there stood above its own value in the
+    # total), a figure of one group and a table of four tests that could not be done.
+    inputs = load_inputs(load_params(PROJECT_ROOT / "params" / "2024.yml", ["suppression.min_count=50"]))
+    import matplotlib.pyplot as plt
+
+    emitted = []
+    for name in ("emit", "emit_table"):
+        monkeypatch.setattr(f"exploitation_report.chapters.survey_chapter.{name}",
+                            lambda part, what=None, **kw: emitted.append(kw.get("id") or str(what)))
+    monkeypatch.setattr("exploitation_report.chapters.survey_chapter.emit_figure",
+                        lambda part, fig, **kw: (plt.close(fig), emitted.append(kw["id"])))
+    SurveyChapter(analyse(inputs), inputs, tmp_path).emit_all()
+    text = "\n".join(emitted)
+    assert not {"tbl-encounters-sector", "fig-encounters-sector", "tbl-sector-tests"} & set(emitted)
+    assert "elke sector heeft minder dan\n100 respondenten of is in @tbl-respondents verborgen" in text
+    assert "@tbl-encounters-sector" not in text and "@tbl-sector-tests" not in text

@@ -16,6 +16,21 @@ def test_top_options_skips_hidden_and_zero_and_orders():
     assert txt.top_options({}) == ""
 
 
+def test_a_list_of_the_most_named_says_so_when_an_option_is_hidden():
+    # 'Verslaving' named by 96 of 100 is hidden (4 did not name it): 'het vaakst genoemd' above
+    # Schulden and Nederland claimed what the hidden figure contradicts.
+    from exploitation_report.chapters.templates import render
+
+    options = {"a": rec(0.2, "Schulden"), "c": rec(0.96, "Verslaving", suppressed=True), "e": rec(0.3, "Nederland")}
+    listing = txt.top_options(options)
+    assert listing.partial and "Verslaving" not in listing
+    assert not txt.top_options({k: options[k] for k in ("a", "e")}).partial
+    assert "De vaakst genoemde signalen die gepubliceerd worden, als aandeel" in render(
+        "survey/aard_signalen.md.j2", top=listing)
+    assert "De vaakst genoemde signalen, als aandeel" in render(
+        "survey/aard_signalen.md.j2", top=txt.top_options({k: options[k] for k in ("a", "e")}))
+
+
 def test_in_sentence_keeps_names_and_abbreviations():
     assert txt.in_sentence("Politie") == "politie"
     assert txt.in_sentence("Zorg- en Veiligheidshuis Groningen (ZVHG)") == "Zorg- en Veiligheidshuis Groningen"
