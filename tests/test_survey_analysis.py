@@ -80,7 +80,7 @@ def test_the_v0_to_v1_map_names_every_old_survey_key(recorded):
 
 
 @pytest.mark.parametrize("screened,expected", [
-    (None, "Een klein aantal respondenten (minder dan 5) werkt niet met cliënten in"),
+    (None, "Minder dan 5 respondenten werken niet met cliënten in"),   # once 'Een klein aantal', also for 50
     (0, "In totaal zijn 230 vragenlijsten ingevuld, alle door professionals die met cliënten in"),
     (8, "In totaal zijn 230 vragenlijsten ingevuld; acht respondenten werken niet met cliënten in"),
 ])
