@@ -153,7 +153,7 @@ def test_literature_entries_and_citations():
     with pytest.raises(KeyError, match="no reference 'x'"):
         literature.cite("x")
     assert render("survey/methode_analyse.md.j2", resamples=2000, alpha=0.05, threshold=5, all_or_none=10,
-                  pool_below=10).count(r"(Wilson\, 1927)") == 1
+                  pool_below=10, compares_sectors=True).count(r"(Wilson\, 1927)") == 1
 
 
 def test_literature_ids_once(tmp_path):

@@ -121,15 +121,15 @@ def test_the_chapter_renders_every_template(inputs, analysed, tmp_path, monkeypa
     assert captions["tbl-encounters-sector"][0].startswith("Respondenten die vermoedelijke slachtoffers zagen, naar")
 
 
-@pytest.mark.parametrize(("years", "words"), [(2.0, "de afgelopen twee jaar"), (1.0, "het afgelopen jaar"),
-                                              (1.5, "de afgelopen anderhalf jaar"), (0.1, "de afgelopen maand"),
-                                              (0.8, "de afgelopen tien maanden")])
-def test_the_reference_period_is_named_as_dutch_says_it(years, words):
+@pytest.mark.parametrize(("months", "words"), [(24, "de afgelopen twee jaar"), (12, "het afgelopen jaar"),
+                                               (18, "de afgelopen anderhalf jaar"), (1, "de afgelopen maand"),
+                                               (10, "de afgelopen tien maanden")])
+def test_the_reference_period_is_named_as_dutch_says_it(months, words):
     # A one-year period read 'de afgelopen één jaar'.
     from exploitation_report.chapters import dutch
     from exploitation_report.chapters.survey_chapter import past_period
 
-    assert past_period(dutch.period_length(years)) == words
+    assert past_period(dutch.period_length(months)) == words
 
 
 HIDDEN = {"count": None, "base": 122, "estimate": None, "ci_low": None, "ci_high": None, "suppressed": True}
@@ -186,7 +186,7 @@ def test_the_summary_says_a_hidden_share_is_not_published_instead_of_een_deel():
 def test_the_disclosure_rule_is_worded_for_its_threshold(threshold, says, never):
     # At min_count 1 it read 'aantallen van 1 tot en met 0 personen niet gepubliceerd' (twice).
     text = render("survey/methode_analyse.md.j2", resamples=2000, alpha=0.05, threshold=threshold,
-                  all_or_none=4 * threshold, pool_below=2 * threshold)
+                  all_or_none=4 * threshold, pool_below=2 * threshold, compares_sectors=True)
     assert says in text and never not in text
     assert f"groepen van ten minste {4 * threshold} personen" in text.replace("\n", " ")
 
@@ -238,5 +238,6 @@ def test_no_sector_table_when_every_sector_is_pooled(tmp_path, monkeypatch):
     SurveyChapter(analyse(inputs), inputs, tmp_path).emit_all()
     text = "\n".join(emitted)
     assert not {"tbl-encounters-sector", "fig-encounters-sector", "tbl-sector-tests"} & set(emitted)
-    assert "elke sector heeft minder dan\n100 respondenten of is in @tbl-respondents verborgen" in text
+    assert "geen twee sectoren of groepen van\nsectoren met ten minste 100 respondenten" in text
+    assert "samengevoegd tot ‘Overige sectoren’" not in text   # the method section names no comparison either
     assert "@tbl-encounters-sector" not in text and "@tbl-sector-tests" not in text
