@@ -71,6 +71,17 @@ def test_secondary_prefers_a_non_zero_cell():
     assert one_way([3, 0, 40, 41], 5) == [True, False, True, False]
 
 
+def test_a_small_group_of_cells_that_are_small_each_stays_hidden():
+    # Reported externally by knowledge of the route (threshold 10): yes/no per group. The group
+    # 'Twijfel' (1 + 6 = 7) was hidden, yet the total base 36 minus the bases 17 and 12 gave it back.
+    cells = [4, 13, 0, 12, 1, 6]
+    shown = [Shown(1, (0,)), Shown((1, "base"), (0, 1), group=True), Shown(2, (2,)),
+             Shown((2, "base"), (2, 3), group=True), Shown(3, (4,)), Shown((3, "base"), (4, 5), group=True),
+             Shown("total", (0, 2, 4), cost=np.inf), Shown(("total", "base"), tuple(range(6)), cost=np.inf)]
+    hidden = protect(cells, shown, 10)
+    assert (3, "base") in hidden and not computable(unit(6, 4, 5), shown, hidden)
+
+
 def test_complement_is_protected():
     # Cells: yes = 47, no = 3 (small). Shown: yes and the base: the base minus yes gives the 3.
     shown = [Shown("yes", (0,)), Shown("base", (0, 1), cost=np.inf)]

@@ -44,6 +44,19 @@ def test_distribution_small_cell_with_secondary():
     assert dist.record((2,))["suppressed"] and dist.record((2,))["count"] is None
 
 
+def test_a_summed_distribution_is_hidden_whole_or_not_at_all():
+    # The estimate sums the victims over the bands (at their midpoints, lower and upper bounds). In the
+    # 2024 edition the sum 121 with the bands shown gave the hidden ones back: 6, 2 and 1 respondents.
+    bands = Variable("n_criminal", "Hoeveel slachtoffers?", "band",
+                     codes={1: "1", 2: "2–3", 3: "4–5", 4: "6–10"},
+                     bands={1: (1, 1), 2: (2, 3), 3: (4, 5), 4: (6, 10)})
+    counts = values({1: 89, 2: 6, 3: 2, 4: 1})
+    assert survey.distribution(counts, bands, 5).hidden == {2, 3, 4}
+    whole = survey.distribution(counts, bands, 5, summed=True)
+    assert whole.hidden == {1, 2, 3, 4} and whole.shown_base == 98
+    assert survey.distribution(values({1: 60, 2: 20, 3: 10, 4: 8}), bands, 5, summed=True).hidden == set()
+
+
 def test_a_combined_share_cannot_undo_a_hidden_cell():
     # "Goed of zeer goed" (4 + 5) with 5 shown would give back 4; so something more is hidden.
     dist = survey.distribution(values({1: 3, 2: 20, 3: 30, 4: 25, 5: 22}), KNOW, 5, combos={"well": (4, 5)})

@@ -241,3 +241,11 @@ def test_no_sector_table_when_every_sector_is_pooled(tmp_path, monkeypatch):
     assert "geen twee sectoren of groepen van\nsectoren met ten minste 100 respondenten" in text
     assert "samengevoegd tot ‘Overige sectoren’" not in text   # the method section names no comparison either
     assert "@tbl-encounters-sector" not in text and "@tbl-sector-tests" not in text
+
+
+def test_the_victim_counts_of_appendix_b_are_hidden_whole(analysed):
+    # With the band sums of the estimate (reported_raw, band_readings) the shown bands gave the hidden
+    # ones back in the shipped edition; an item whose answers enter no sum keeps its audit.
+    for name in ("n_sexual", "n_criminal"):
+        dist = analysed.appendix[name]
+        assert set(dist.variable.codes) <= dist.hidden and dist.shown_base is not None
