@@ -144,3 +144,28 @@ def test_a_codebook_without_a_count_item_the_estimate_reads_is_refused(tmp_path)
         load_inputs(load_params(SHIPPED, [f"inputs.codebook={path}"]))
     problem = err.value.problems[0]
     assert problem.key == "variables.n_other_professionals" and problem.found == "no such variable"
+
+
+@pytest.mark.parametrize("rows,threshold", [(4, 5), (15, 20), (0, 5)])
+def test_too_few_analysed_respondents_are_refused_at_validation(tmp_path, rows, threshold):
+    # Four respondents at threshold 5 stopped the build in a template (the response flow hidden), and
+    # a survey where nobody works in the municipality stopped the estimate with a reshape error.
+    import pandas as pd
+
+    from exploitation_report.inputs.edition import load_inputs
+    from exploitation_report.inputs.errors import InputError
+    from exploitation_report.inputs.params import load_params
+    from exploitation_report.paths import PROJECT_ROOT
+
+    params = load_params(PROJECT_ROOT / "params" / "2024.yml")
+    survey = pd.read_csv(params.input_path("survey"), dtype=str, keep_default_na=False)
+    # rows = 0: only those who do not work in the municipality (the shipped survey's eight).
+    survey = survey[survey["works_in_municipality"] == ("1" if rows else "2")].head(rows or None)
+    path = tmp_path / "survey.csv"
+    survey.to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        load_inputs(load_params(PROJECT_ROOT / "params" / "2024.yml",
+                                [f"inputs.survey={path}", f"suppression.min_count={threshold}"]))
+    (problem,) = err.value.problems
+    assert problem.file == str(path) and f"at least suppression.min_count = {threshold}" in problem.expected
+    assert problem.found.startswith(f"{rows} of ")

@@ -168,8 +168,12 @@ def test_prepare_counts_missing_items_and_clusters():
     unknown = df["n_other_professionals"].eq(5).fillna(True)
     assert data.unknown_others == int((met & unknown).sum())
     assert data.n == 60 and data.clusters == 12
+    assert data.by_organisation
     no_org = est.prepare(df.assign(organisation_id=pd.NA), ALL_BANDS)
-    assert no_org.clusters == 60                        # every respondent their own cluster
+    assert no_org.clusters == 60 and not no_org.by_organisation   # every respondent their own cluster
+    # One organisation: a cluster bootstrap would draw everyone every time (no sampling error at all).
+    one_org = est.prepare(df.assign(organisation_id="org-1"), ALL_BANDS)
+    assert one_org.clusters == 60 and not one_org.by_organisation
 
 
 def test_cluster_counts_resample_whole_organisations():

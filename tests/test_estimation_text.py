@@ -96,6 +96,11 @@ def test_method_names_every_assumption_and_its_range():
                   "‘eén of meer’ andere professionals hoogstens als 8 (marge 6 tot 16)", "Van twee respondenten",
                   "harmonisch gemiddelde", "eerder te laag dan te hoog"):
         assert piece in t, piece
+    # Respondents drawn where no two organisations are named: the text said "(60 organisaties; ...)".
+    alone = text.method(replace(data, by_organisation=False), a, Book(), resamples=2000,
+                        registered_years=[2022, 2023], place=PLACE, threshold=1)
+    assert "(bootstrap) van respondenten (de gegevens noemen geen twee of meer organisaties" in alone
+    assert "organisaties;" not in alone
 
 
 def test_method_says_fixed_where_an_assumption_has_no_margin():
