@@ -58,7 +58,7 @@ def test_indicator_line_is_dutch_with_base_and_interval():
     assert "- Kent de meldroute: 62% (62 van 100; 95%-BI" in text
     assert "Grens voor onderbouwing: hoogstens 75%; het cijfer ligt op of onder die grens en onderbouwt de aanbeveling wel." in text
     assert "voldaan" not in text
-    assert "- Verborgen: niet gepubliceerd (kleine aantallen). Grens voor onderbouwing: minstens 50%." in text
+    assert "- Verborgen: niet gepubliceerd (ter bescherming van kleine groepen). Grens voor onderbouwing: minstens 50%." in text
 
 
 @pytest.mark.parametrize(("change", "key", "words"), [

@@ -142,18 +142,18 @@ def test_a_hidden_share_is_said_once_in_a_sentence_of_its_own():
     text = render("survey/aard_contact.md.j2", h={**h, "direct_contact": HIDDEN, "indirect_only": HIDDEN},
                   past="het afgelopen jaar")
     assert ("Hoeveel van wie een slachtoffer zag direct contact hadden met het slachtoffer, wordt niet gepubliceerd "
-            "(te kleine aantallen).") in text
+            "(ter bescherming van kleine groepen).") in text
     assert "Hoeveel van hen alleen indirect contact hadden" in text
     assert "kwam het merendeel in het afgelopen jaar in aanraking" in text
     assert "een (niet te publiceren) deel" not in text and "niet gepubliceerd deel" not in text
     assert "Van dezelfde groep kwam" in text and "82% (100 van 122" in text
     shares = {key: HIDDEN for key in ("signals_well", "route", "trained", "wanted")}
     knowledge = render("survey/aard_kennis.md.j2", **shares, training_test="")
-    assert knowledge.count("wordt niet gepubliceerd (te kleine aantallen).") == 4 and " deel" not in knowledge
+    assert knowledge.count("wordt niet gepubliceerd (ter bescherming van kleine groepen).") == 4 and " deel" not in knowledge
     reporting = render("survey/aard_melden.md.j2", actions={"action_discussed": HIDDEN, "action_reported_internally":
                                                             SHOWN, "action_nothing": HIDDEN},
                        reported=HIDDEN, top_to="", top_why="", route_compare="", route_test="")
-    assert "Hoeveel van hen niets deden, wordt niet gepubliceerd (te kleine aantallen; @tbl-reporting" in reporting
+    assert "Hoeveel van hen niets deden, wordt niet gepubliceerd (ter bescherming van kleine groepen; @tbl-reporting" in reporting
     assert "niet te publiceren" not in reporting and "niet gepubliceerd deel" not in reporting
 
 
@@ -172,9 +172,9 @@ def test_the_summary_says_a_hidden_share_is_not_published_instead_of_een_deel():
     reg = {"year": 2022, "suspected": {"value": 29, "suppressed": False}}
     text = rc.summary_markdown(p, shares.__getitem__, est, reg, [], True)
     assert ("- Hoeveel van hen direct contact hadden met het slachtoffer, wordt niet gepubliceerd "
-            "(te kleine aantallen).") in text
+            "(ter bescherming van kleine groepen).") in text
     assert ("Hoeveel van wie een slachtoffer zag (ook) slachtoffers zagen die zowel seksueel als crimineel werden "
-            "uitgebuit, wordt niet gepubliceerd (te kleine aantallen).") in text
+            "uitgebuit, wordt niet gepubliceerd (ter bescherming van kleine groepen).") in text
     assert "Een deel" not in text and "een deel" not in text and "niet gepubliceerd deel" not in text
 
 
