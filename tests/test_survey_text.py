@@ -1,5 +1,7 @@
 import subprocess
 
+import pytest
+
 from exploitation_report.chapters import survey_text as txt
 
 
@@ -107,3 +109,12 @@ def test_questionnaire_in_dutch_with_question_numbers_and_codebook_for_the_compa
     plain = subprocess.run([pandoc_path(), "--from", "markdown", "--to", "plain", "--wrap=none"], input=text,
                            capture_output=True, text=True, check=True).stdout
     assert "met_both = Ja" in plain and "-9 niet ingevuld; -8 niet van toepassing" in plain and "met_sexual" in plain
+
+
+@pytest.mark.parametrize("label,short", [("Onderwijs (po, vo, mbo)", "Onderwijs"),
+                                         ("Contacten met (veel) oudere personen", "Contacten met (veel) oudere personen"),
+                                         ("Zorg (jeugdzorg, ggz, lvb-zorg)", "Zorg"), ("(Onbekend)", "(Onbekend)"),
+                                         ("Anders", "Anders")])
+def test_only_an_explanation_at_the_end_of_a_label_is_dropped(label, short):
+    # 'Contacten met (veel) oudere personen' was listed as 'Contacten met'.
+    assert txt.without_brackets(label) == short
