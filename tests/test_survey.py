@@ -57,6 +57,22 @@ def test_a_summed_distribution_is_hidden_whole_or_not_at_all():
     assert survey.distribution(values({1: 60, 2: 20, 3: 10, 4: 8}), bands, 5, summed=True).hidden == set()
 
 
+def test_a_hidden_unknown_answer_hides_the_number_who_answered_where_that_is_counted_elsewhere():
+    # The estimate publishes how many reporters' number of other professionals is unknown (no answer
+    # or 'weet ik niet'); with the number who met a victim and the n here, a hidden 'weet ik niet' of 2
+    # followed as 3 - (17 - 16).
+    others = Variable("n_other_professionals", "Bij hoeveel anderen?", "band",
+                      codes={1: "Geen", 2: "Eén", 3: "Twee of meer", 9: "Weet ik niet"},
+                      bands={1: (0, 0), 2: (1, 1), 3: (2, None)})
+    counts = values({1: 20, 2: 30, 3: 40, 9: 2})
+    assert "total" not in survey.distribution(counts, others, 5).hidden
+    gone = survey.distribution(counts, others, 5, answered_elsewhere=True)
+    assert 9 in gone.hidden and "total" in gone.hidden and gone.shown_base is None
+    # A hidden band (not an unknown answer) leaves the number who answered shown.
+    banded = survey.distribution(values({1: 2, 2: 8, 3: 40, 9: 20}), others, 5, answered_elsewhere=True)
+    assert banded.hidden == {1, 2}
+
+
 def test_a_combined_share_cannot_undo_a_hidden_cell():
     # "Goed of zeer goed" (4 + 5) with 5 shown would give back 4; so something more is hidden.
     dist = survey.distribution(values({1: 3, 2: 20, 3: 30, 4: 25, 5: 22}), KNOW, 5, combos={"well": (4, 5)})
