@@ -131,3 +131,22 @@ def test_the_number_of_reporters_is_published_only_with_both_groups_large_enough
     assert sens.heaviest_reporters(data, a, share=0.05, min_group=4)["reporters"] is None  # 3 did not: too few
     hidden = sens.heaviest_reporters(data, a, share=0.05, min_group=7)                     # 6 reporters: too few
     assert hidden["suppressed"] and hidden["reporters"] is None
+
+
+def test_the_cap_of_an_open_band_few_answered_in_is_withheld():
+    # One respondent answered 'meer dan 20' (shipped 2024 edition): the cap's row was that one report
+    # alone, showing the answer was given and (from its size) how many others knew the victims.
+    data = tiny([21, 2, 3, 0], [1, 0, 0, np.nan])
+    data.victims["sexual"] = est.Bounds(np.array([21.0, 2, 3, 0]), np.array([21.0, 2, 3, 0]),
+                                        open=np.array([True, False, False, False]))
+    a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(8, 8, 8), band_cap=(25, 30, 50))
+    assert sens.open_band_respondents(data) == {"band_cap": 1, "others_cap": 0}
+    shown = sens.one_at_a_time(data, a)
+    assert "band_cap" in set(shown["assumption"]) and shown.attrs["withheld"] == []
+    withheld = sens.one_at_a_time(data, a, min_group=5)
+    assert "band_cap" not in set(withheld["assumption"]) and withheld.attrs["withheld"] == ["band_cap"]
+    from exploitation_report.chapters import estimation_text
+
+    text = estimation_text.sensitivity(withheld, {"top": None, "suppressed": True}, "@fig-t", "@tbl-s", "@tbl-b", 5)
+    assert "De aanname ‘bovengrens van de open categorie slachtoffers’ staat er niet bij" in text
+    assert "minder dan 5 respondenten gaven een aantal in die open categorie" in text
