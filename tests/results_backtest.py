@@ -12,6 +12,10 @@ each old figure went:
                RESAMPLED_TOL (relative), since how the bootstrap draws its random numbers
                may change (the Monte Carlo error of a 2.5 % percentile of 2,000 resamples is
                a few per cent); everything else must stay equal
+    published: {decimals: [old leaves or subtrees]}: figures results.json now gives as the
+               report prints them (`inputs.rounding.published`): a number with those decimals
+               within half a unit of the last decimal of the old value (if resampled too, within
+               one unit or RESAMPLED_TOL)
 
 A leaf is a scalar, an empty list or an empty mapping, with its path (`a.b`, list items
 `a[0]`); a record's leaves are found by the longest record key that prefixes the leaf.
@@ -30,6 +34,8 @@ from typing import Any
 
 import yaml
 
+from exploitation_report.inputs.rounding import published
+
 CI_FIELDS = {"ci_low": "low", "ci_high": "high", "ci_level": "level", "ci_method": "method"}
 TOL = 1e-9
 RESAMPLED_TOL = 0.06
@@ -47,6 +53,7 @@ class KeyMap:
     leaves: dict[str, str] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
     resampled: list[str] = field(default_factory=list)
+    published: dict[str, int] = field(default_factory=dict)   # old leaf or subtree -> decimals
 
 
 def load_mapping(folder: Path) -> KeyMap:
@@ -54,7 +61,7 @@ def load_mapping(folder: Path) -> KeyMap:
     out = KeyMap()
     for path in sorted(folder.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        unknown = set(data) - {"records", "leaves", "dropped", "resampled"}
+        unknown = set(data) - {"records", "leaves", "dropped", "resampled", "published"}
         if unknown:
             raise ValueError(f"{path.name}: unknown part(s) {sorted(unknown)}")
         for old, spec in (data.get("records") or {}).items():
@@ -72,6 +79,13 @@ def load_mapping(folder: Path) -> KeyMap:
             out.leaves[old] = new
         out.dropped.extend(data.get("dropped") or [])
         out.resampled.extend(data.get("resampled") or [])
+        for decimals, entries in (data.get("published") or {}).items():
+            if not isinstance(decimals, int) or isinstance(decimals, bool) or not isinstance(entries, list):
+                raise ValueError(f"{path.name}: published: expected {{decimals: [paths]}}, found {decimals!r}")
+            for entry in entries:
+                if entry in out.published:
+                    raise ValueError(f"{path.name}: published {entry} is given twice")
+                out.published[entry] = decimals
     return out
 
 
@@ -154,6 +168,11 @@ class Translator:
     def resampled(self, leaf: str) -> bool:
         return _under(leaf, self.mapping.resampled)
 
+    def decimals(self, leaf: str) -> int | None:
+        """The decimals results.json now gives the leaf to, None where it is given as it was."""
+        fits = [e for e in self.mapping.published if _under(leaf, [e])]
+        return self.mapping.published[max(fits, key=len)] if fits else None
+
     def record_of(self, leaf: str) -> str | None:
         fits = [k for k in self.mapping.records if leaf == k or leaf.startswith(k + ".") or leaf.startswith(k + "[")]
         return max(fits, key=len) if fits else None
@@ -206,13 +225,18 @@ def _list_indices(mapping: KeyMap, leaves: Mapping[str, Any]) -> KeyMap:
         return out
 
     return KeyMap(records=mapping.records, leaves={fix(k): v for k, v in mapping.leaves.items()},
-                  dropped=[fix(d) for d in mapping.dropped], resampled=[fix(r) for r in mapping.resampled])
+                  dropped=[fix(d) for d in mapping.dropped], resampled=[fix(r) for r in mapping.resampled],
+                  published={fix(k): v for k, v in mapping.published.items()})
 
 
-def same_value(a: Any, b: Any, tol: float = TOL) -> bool:
-    """Equal; numbers (not bools) within `tol`, relative (or 1e-9 absolute)."""
-    if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b)):
-        return math.isclose(a, b, rel_tol=tol, abs_tol=TOL)
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def same_value(a: Any, b: Any, tol: float = TOL, abs_tol: float = TOL) -> bool:
+    """Equal; numbers (not bools) within `tol`, relative, or `abs_tol` absolute."""
+    if _number(a) and _number(b):
+        return math.isclose(a, b, rel_tol=tol, abs_tol=abs_tol)
     return type(a) is type(b) and a == b
 
 
@@ -236,9 +260,18 @@ def backtest(old_figures: Mapping[str, Any], new_document: Any, mapping: KeyMap,
         except KeyError:
             problems.append(f"{leaf} -> {new}: not in the new results.json")
             continue
-        if not same_value(value, found, RESAMPLED_TOL if translator.resampled(leaf) else TOL):
+        resampled, decimals = translator.resampled(leaf), translator.decimals(leaf)
+        if decimals is not None and _number(value) and _number(found):
+            # The exact value so rounded: within half a unit of the last decimal of the old value (which
+            # was the exact one to 12 decimals: 85.49999999999 was written 85.5 and is 85 now).
+            unit = 10.0 ** -decimals
+            same = found == published(found, decimals) and same_value(
+                value, found, RESAMPLED_TOL if resampled else TOL, (1.0 if resampled else 0.5) * unit + TOL)
+        else:
+            same = same_value(value, found, RESAMPLED_TOL if resampled else TOL)
+        if not same:
             problems.append(f"{leaf} -> {new}: was {value!r}, now {found!r}")
-    for entry in [*mapping.records, *mapping.leaves, *mapping.dropped, *mapping.resampled]:
+    for entry in [*mapping.records, *mapping.leaves, *mapping.dropped, *mapping.resampled, *mapping.published]:
         if not _matches(entry, leaves):
             problems.append(f"{entry}: in the mapping but no old figure has it")
     return problems

@@ -289,3 +289,42 @@ def test_a_terminated_build_ends_the_companion_it_started(tmp_path):
         time.sleep(0.01)
     assert _gone(companion)
     assert not (tmp_path / "o" / "2024").exists()   # nothing published
+
+
+# Numbers of an estimated figure in whole persons (`inputs.rounding.published`); the rest of such a
+# figure (a band position, the assumptions' ranges, counts of models) is no estimate.
+PERSON_KEYS = {"estimate", "low", "high", "known_dedup", "reported_raw", "scenario_low", "scenario_central",
+               "scenario_high", "minimum", "typical", "total_low", "total_central", "total_high", "swing",
+               "estimate_without_top", "top_contribution", "unobserved"}
+
+
+def test_no_estimated_figure_in_results_json_is_more_exact_than_the_report_prints_it(edition):
+    # To six decimals, the steps of a small edition's estimate gave its answer-band counts back.
+    _, result = edition
+    doc = json.loads((result.output_dir / "results.json").read_text(encoding="utf-8"))
+    seen = {"persons": 0, "ratio": 0}
+
+    def check(value, path: str, unit: str | None) -> None:
+        if isinstance(value, dict):
+            if value.get("kind") == "estimate" and value.get("unit") in seen:
+                unit = value["unit"]
+            for key, inner in value.items():
+                if key not in ("range", "ranges", "nonresponse_factor"):
+                    check(inner, f"{path}.{key}", unit)
+        elif isinstance(value, list):
+            for i, inner in enumerate(value):
+                check(inner, f"{path}[{i}]", unit)
+        elif isinstance(value, float) and unit == "persons" and path.rsplit(".", 1)[-1] in PERSON_KEYS:
+            raise AssertionError(f"{path}: {value} persons, expected a whole number")
+        elif isinstance(value, int) and not isinstance(value, bool) and unit in seen:
+            seen[unit] += 1
+        elif isinstance(value, float) and unit == "ratio":
+            assert round(value, 2) == value, f"{path}: {value}, more decimals than the report prints"
+            seen[unit] += 1
+
+    estimation = {k: v for k, v in doc["estimation"].items() if k != "simulation"}   # simulated worlds only
+    check(estimation, "estimation", None)
+    assert seen["persons"] > 50 and seen["ratio"] > 5, seen
+    for name, test in doc["survey"].items():
+        if name.startswith("test_") and test.get("statistic") is not None:
+            assert round(test["statistic"], 1) == test["statistic"] and round(test["cramers_v"], 2) == test["cramers_v"]

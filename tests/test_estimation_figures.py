@@ -147,3 +147,21 @@ def test_the_timing_table_hides_a_small_group():
     timing = rt.protect(rt.compare(dates, met, met * 2.0, met * 1.0, resamples=100, seed=1), 15)
     assert figs.timing_table(timing, 15)["Aantal"].tolist()[:2] == ["x", "x"]     # groups of ten
     assert figs.timing_table(timing, 5)["Aantal"].tolist()[:2] == ["10", "10"]
+
+
+def test_the_figures_draw_whole_persons_as_the_tables_print_them():
+    # An SVG keeps its coordinates: drawn exactly, the chart would tell what the table rounds away.
+    from dataclasses import replace
+
+    exact = replace(LAD, known_dedup=80.37, scenario_central=200.49, ci_low=119.6, ci_high=380.5,
+                    intervals={"reported_raw": (90.0, 110.0), "scenario_central": (150.25, 259.75)})
+    fig = figs.ladder_figure({f: exact for f in est.FORMS}, REG)
+    xs = [x for ax in fig.axes for line in ax.lines for x in np.atleast_1d(line.get_xdata())]
+    assert {200, 120, 381, 150, 260, 80} <= set(xs) and all(float(x).is_integer() for x in xs)
+    plt.close(fig)
+    table = pd.DataFrame([{"assumption": "nonresponse", "low": 0.0, "central": 0.5, "high": 1.0,
+                           "total_low": 300.4, "total_central": 500.5, "total_high": 700.6, "swing": 400.2}])
+    fig = figs.tornado_figure(table)
+    ends = [p.get_x() + p.get_width() for p in fig.axes[0].patches if p.get_width()]
+    assert sorted(ends) == [300, 701] and fig.axes[0].lines[0].get_xdata()[0] == 501
+    plt.close(fig)

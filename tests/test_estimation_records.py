@@ -3,7 +3,6 @@
 import re
 
 import pandas as pd
-import pytest
 
 from exploitation_report.paths import REPORT_DIR
 from exploitation_report.pipeline import estimation_records as records
@@ -38,6 +37,52 @@ def test_ladder_is_an_estimate_in_persons_with_interval_objects():
     assert all(KEY.match(k) for _, k in keys(r))
 
 
+def test_every_step_is_given_in_whole_persons_as_the_chapter_prints_it():
+    # To six decimals, the steps of a small edition gave its answer-band counts back (an integer programme).
+    from dataclasses import replace
+
+    from exploitation_report.stats.estimation import WIDENED_METHOD
+
+    exact = replace(LADDER, known_dedup=80.4999, scenario_low=40.5, scenario_central=100.49, ci_low=49.5,
+                    intervals={**LADDER.intervals, "known_dedup": (60.25, 99.75)}, ci_sampling=(70.4, 150.6),
+                    minimum=29.51, ci_method=WIDENED_METHOD, ci_bootstrap=(50.2, 199.8))
+    r = records.ladder(exact)
+    # A half away from zero, from the exact value (as dutch.number prints it), never from a rounded one.
+    assert (r["known_dedup"], r["scenario_low"], r["estimate"], r["minimum"]) == (80, 41, 100, 30)
+    assert (r["interval"]["low"], r["intervals"]["known_dedup"]["low"], r["intervals"]["known_dedup"]["high"]) == (
+        50, 60, 100)
+    assert (r["sampling_interval"]["low"], r["sampling_interval"]["high"]) == (70, 151)
+    assert (r["bootstrap_interval"]["low"], r["bootstrap_interval"]["high"]) == (50, 200)
+    assert r["reported_raw"] == 150     # to the nearest ten already (estimation.published_sum)
+    numbers = [v for path, v in leaves(r) if not path.startswith(".nonresponse_factor") and isinstance(v, float)
+               and not path.endswith(".level")]
+    assert numbers == [], numbers
+
+
+def leaves(value, path=""):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from leaves(v, f"{path}.{k}")
+    else:
+        yield path, value
+
+
+def test_heaviest_reporters_sensitivity_and_band_readings_are_whole_persons():
+    heavy = records.heaviest_reporters({"form": "any", "share": 0.05, "reporters": 40, "top": 5, "min_group": 5,
+                                        "raised_to_min_group": True, "suppressed": False, "top_contribution": 20.4,
+                                        "top_fraction": 20.4 / 101.6, "estimate": 101.6, "estimate_without_top": 81.2})
+    assert (heavy["estimate"], heavy["top_contribution"], heavy["estimate_without_top"]) == (102, 20, 81)
+    assert heavy["top_fraction"] == 0.2          # the template prints it as a whole percentage: 20%
+    table = pd.DataFrame([{"assumption": "nonresponse", "low": 0.0, "central": 0.5, "high": 1.0, "total_low": 50.5,
+                           "total_central": 100.2, "total_high": 140.7, "swing": 90.2}])
+    row = records.sensitivity(table)["nonresponse"]
+    assert (row["total_low"], row["estimate"], row["total_high"], row["swing"]) == (51, 100, 141, 90)
+    assert (row["interval"]["low"], row["interval"]["high"]) == (51, 141)
+    bands = records.band_readings(pd.DataFrame([{"reading": "lower", "position": 0.0, "reported_raw": 40.0,
+                                                  "known_dedup": 21.25, "estimate": 33.75}]))
+    assert (bands["lower"]["known_dedup"], bands["lower"]["estimate"], bands["lower"]["position"]) == (21, 34, 0.0)
+
+
 def test_a_widened_interval_is_recorded_with_a_method_code_the_schema_takes():
     # Few or no reports: the exact Poisson interval widens the bootstrap's (estimation.WIDENED_METHOD).
     # Its method once read "bootstrap+poisson", and results.json's schema refused the whole edition.
@@ -60,12 +105,14 @@ def test_registrations_and_dark_number_are_keyed_by_code_and_year():
                                  "available": True, "synthetic": False, "text": "echt"}
     assert head["confirmed"]["value"] is None and head["confirmed"]["suppressed"] and head["text"] == "echt"
     dark = records.dark_number(reg.dark_number_record(LADDER, by_year, by_year[2022], []), 0.95, "bootstrap")
-    assert dark["unit"] == "ratio" and dark["estimate"] == pytest.approx(5.0)
-    assert dark["interval"]["low"] == pytest.approx(2.5) and dark["registered"]["value"] == 20
+    assert dark["unit"] == "ratio" and dark["estimate"] == 5.0
+    assert dark["interval"]["low"] == 2.5 and dark["registered"]["value"] == 20
     # The registered count of a ratio says where it comes from, like the registrations themselves.
     assert (dark["registered"]["synthetic"], dark["registered"]["text"]) == (False, "echt")
     assert set(dark["by_year"]) == {"year_2022", "year_2023"}
-    assert dark["period"]["registered_sum"]["value"] == 50 and dark["period"]["interval"]["high"] == pytest.approx(200 / 30)
+    # To one decimal, as the comparison table prints it: 200 / 30 = 6.67 (more exactly, times the
+    # 30 registered it would give the exact estimate back).
+    assert dark["period"]["registered_sum"]["value"] == 50 and dark["period"]["interval"]["high"] == 6.7
     assert all(KEY.match(k) for _, k in keys(dark)) and all(KEY.match(k) for _, k in keys(head))
 
 
@@ -126,10 +173,13 @@ def test_mse_hides_the_persons_on_no_list_with_the_persons_observed():
     result = mse.estimate(frame, resamples=0)
     hidden = records.mse(result, 60)
     assert hidden["observed"]["suppressed"] and hidden["unobserved"] is None
-    assert all(c["unobserved"] is None for c in hidden["candidates"]) and hidden["estimate"] == result.estimate
+    assert all(c["unobserved"] is None for c in hidden["candidates"]) and hidden["estimate"] == 77   # 76.6
     shown = records.mse(result, 5)
-    assert shown["observed"]["value"] == result.observed and shown["unobserved"] == pytest.approx(result.unobserved)
+    assert shown["observed"]["value"] == result.observed and shown["unobserved"] == 29               # 28.6
     assert all(c["unobserved"] is not None for c in shown["candidates"])
+    # As the candidates table prints them: persons whole, deviance, AIC and BIC to one decimal.
+    best = shown["candidates"][0]
+    assert isinstance(best["estimate"], int) and best["deviance"] == round(best["deviance"], 1)
 
 
 def test_response_timing_suppresses_small_groups_of_respondents():

@@ -48,13 +48,36 @@ def test_small_groups_are_protected():
     assert shown["groups"]["early"].met_any["suppressed"] and shown["groups"]["early"].victims is None
     assert shown["ratios"]["sirken_weight"] == (None, None, None)
     assert out["groups"]["early"].victims == 3.0                               # the original is untouched
-    # Large groups with shares away from 0 and 1 stay as they are.
+    # Large groups with shares away from 0 and 1 stay, their means as the ladder publishes the sums.
     rng = np.random.default_rng(0)
     n = 120
     dates = pd.Series(pd.date_range("2026-02-01", periods=n, freq="h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
     met = rng.random(n) < 0.5
     big = rt.compare(dates, met, met * 2.0, met * 1.0, resamples=100)
-    assert rt.protect(big, threshold=5) == {**big, "hidden": False}
+    shown = rt.protect(big, threshold=5)
+    assert not shown["hidden"] and shown["groups"]["early"].met_any == big["groups"]["early"].met_any
+    early, late = big["groups"]["early"], shown["groups"]["early"]
+    # 40 respondents, 32 reports (0.8 each): exact, 0.8 x 40 gives the sum of reports back; published,
+    # the sum is to the nearest ten (estimation.published_sum) and the Sirken weight's in whole persons.
+    assert early.victims * 40 == 32 and late.victims * 40 == 30
+    assert late.sirken_weight * 40 == round(early.sirken_weight * 40) == 16
+    # The ratios' central values are those of the published means; the intervals the bootstrap's.
+    for m in ("victims", "sirken_weight"):
+        g = shown["groups"]
+        assert shown["ratios"][m][0] == pytest.approx(getattr(g["late"], m) / getattr(g["early"], m))
+        assert shown["ratios"][m][1:] == big["ratios"][m][1:]
+    assert shown["ratios"]["met_any"] == big["ratios"]["met_any"]
+
+
+def test_a_groups_mean_gives_no_exact_sum_of_reports_back():
+    # 20 respondents per group: a mean to two decimals times 20 would be the exact sum of reports.
+    dates = pd.Series(pd.date_range("2026-02-01", periods=60, freq="h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    victims = np.zeros(60)
+    victims[:20] = [3, 2] + [1] * 12 + [0] * 6            # 17 reports in the early group: 0.85 exactly
+    victims[40:] = [2] * 7 + [0] * 13                     # 14 in the late group: 0.70 exactly
+    shown = rt.protect(rt.compare(dates, victims > 0, victims, victims / 2, resamples=50), threshold=5)
+    assert shown["groups"]["early"].victims == 20 / 20 and shown["groups"]["late"].victims == 10 / 20
+    assert shown["groups"]["early"].sirken_weight == 9 / 20       # 8.5 persons, a half away from zero
 
 
 def test_the_record_follows_the_results_schema():

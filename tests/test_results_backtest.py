@@ -103,6 +103,17 @@ def test_resampled_figures_may_move_by_monte_carlo_noise_only():
         "estimation.gone: in the mapping but no old figure has it"]
 
 
+def test_published_figures_are_the_old_value_as_the_report_prints_it():
+    swing = OLD["estimation.sensitivity"][0]["swing"]                  # 229.317595
+    at = mapping(published={"estimation.sensitivity[0].swing": 0})
+    for now, right in ((229, True), (229.3, False), (230, False), (229.317595, False)):
+        new = json.loads(json.dumps(NEW))
+        new["estimation"]["sensitivity"]["nonresponse"]["swing"] = now
+        assert (backtest(OLD, new, at, CODES) == []) is right, now
+    assert swing != 229 and backtest(OLD, NEW, mapping(published={"estimation.gone": 1}), CODES) == [
+        "estimation.gone: in the mapping but no old figure has it"]
+
+
 def test_old_leaves_and_resolve_keep_keys_with_dots_whole():
     leaves = old_leaves({"a.b": {"x. y": 1, "l": [{"z": None}], "e": {}}})
     assert leaves == {"a.b.x. y": 1, "a.b.l[0].z": None, "a.b.e": {}}
