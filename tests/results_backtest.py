@@ -13,7 +13,7 @@ each old figure went:
                may change (the Monte Carlo error of a 2.5 % percentile of 2,000 resamples is
                a few per cent); everything else must stay equal
     published: {decimals: [old leaves or subtrees]}: figures results.json now gives as the
-               report prints them (`inputs.rounding.published`): a number with those decimals
+               report prints them (`inputs.rounding.as_printed`): a number with those decimals
                within half a unit of the last decimal of the old value (if resampled too, within
                one unit or RESAMPLED_TOL)
 
@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from exploitation_report.inputs.rounding import published
+from exploitation_report.inputs.rounding import as_printed
 
 CI_FIELDS = {"ci_low": "low", "ci_high": "high", "ci_level": "level", "ci_method": "method"}
 TOL = 1e-9
@@ -265,7 +265,7 @@ def backtest(old_figures: Mapping[str, Any], new_document: Any, mapping: KeyMap,
             # The exact value so rounded: within half a unit of the last decimal of the old value (which
             # was the exact one to 12 decimals: 85.49999999999 was written 85.5 and is 85 now).
             unit = 10.0 ** -decimals
-            same = found == published(found, decimals) and same_value(
+            same = found == as_printed(found, decimals) and same_value(
                 value, found, RESAMPLED_TOL if resampled else TOL, (1.0 if resampled else 0.5) * unit + TOL)
         else:
             same = same_value(value, found, RESAMPLED_TOL if resampled else TOL)

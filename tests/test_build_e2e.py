@@ -291,7 +291,7 @@ def test_a_terminated_build_ends_the_companion_it_started(tmp_path):
     assert not (tmp_path / "o" / "2024").exists()   # nothing published
 
 
-# Numbers of an estimated figure in whole persons (`inputs.rounding.published`); the rest of such a
+# Numbers of an estimated figure in whole persons (`inputs.rounding.as_printed`); the rest of such a
 # figure (a band position, the assumptions' ranges, counts of models) is no estimate.
 PERSON_KEYS = {"estimate", "low", "high", "known_dedup", "reported_raw", "scenario_low", "scenario_central",
                "scenario_high", "minimum", "typical", "total_low", "total_central", "total_high", "swing",

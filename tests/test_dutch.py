@@ -120,6 +120,8 @@ def test_listing():
 @pytest.mark.parametrize("low,high,phrase", [
     (3, 8, "enkele"), (12, 95, "tientallen"), (40, 350, "tientallen tot honderden"),
     (150, 900, "honderden"), (400, 2500, "honderden tot duizenden"),
+    # A bound that prints as 0 is no 'enkele' (an edition where nobody met a victim: 0-5).
+    (0, 5, "geen tot enkele"), (0.4, 30, "geen tot tientallen"), (0.5, 5, "enkele"), (0, 0.3, "geen"),
 ])
 def test_magnitude(low, high, phrase):
     assert dutch.magnitude(low, high) == phrase

@@ -51,6 +51,22 @@ def test_outcome_states_the_nonresponse_assumption_and_the_typical_figure():
             "ruimer dan het interval uit de bootstrap (330–915).") in outcome(few)
 
 
+def test_the_breadth_of_an_interval_the_poisson_bound_made_is_not_put_on_the_assumptions():
+    # Nobody reported a victim: the bootstrap gives 0-0 with or without the assumptions, the exact
+    # Poisson bound 0-5. Its breadth comes from the few reports, not from what was assumed.
+    nothing = replace(ladder("any", 0.0, 0.0, 5.2), ci_method=est.WIDENED_METHOD, ci_bootstrap=(0.0, 0.0),
+                      ci_sampling=(0.0, 0.0))
+    t = outcome({form: replace(nothing, form=form) for form in est.FORMS})
+    assert "helemaal van het kleine aantal meldingen" in t and "wat niet bekend is" not in t
+    assert "**geen tot enkele**" in t
+    # Widened at one end only: the breadth explained is the bootstrap's own, and it says so.
+    some = replace(LADDERS["any"], ci_method=est.WIDENED_METHOD, ci_bootstrap=(330.2, 915.0), ci_sampling=(500.0, 640.0))
+    t = outcome({**LADDERS, "any": some})
+    assert "Het grootste deel van de breedte van het interval uit de bootstrap komt dus niet van het toeval" in t
+    plain = outcome({**LADDERS, "any": replace(LADDERS["any"], ci_sampling=(500.0, 640.0))})
+    assert "Het grootste deel van de breedte komt dus niet van het toeval" in plain
+
+
 def test_outcome_magnitude_follows_the_interval():
     t = outcome(LADDERS)
     assert f"**{dutch.magnitude(326, 915)}**" in t

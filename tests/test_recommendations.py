@@ -173,6 +173,41 @@ def test_the_per_victim_item_is_recommended_for_the_next_wave_only_when_the_code
     assert f"- {literal(one_item[0]['title'])}" in summary
 
 
+def test_the_gap_with_the_registrations_is_decided_in_whole_persons_as_both_are_printed():
+    # results.json gives the ratio's bound to one decimal (1.03 reads 1.0): the text decides on the persons.
+    from types import SimpleNamespace
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023"), synthetic=True, municipality=GRONINGEN)
+    h = lambda key: rec(0.58, 127, 220)  # noqa: E731
+    rules = rc.load_recommendations(REPORT_DIR / "recommendations.yml")
+    assessed = [rc.assess(r, {i.key: rec(0.6) for i in r.indicators}) for r in rules.recommendations]
+    assert "opgave" in rc.conclusions_markdown(p, h, EST, REG, assessed, rules, period(1.0, 190))   # 196 > 190
+    assert "opgave" not in rc.conclusions_markdown(p, h, EST, REG, assessed, rules, period(1.0, 196))
+    assert rc.whole_period(period(1.0, 190), EST)["above_registered"] and rc.whole_period(None, EST) is None
+
+
+def test_an_edition_where_nobody_met_a_victim_says_so_and_no_more():
+    # The follow-up questions went to no one: no 'not published to protect small groups', no claim that
+    # professionals meet exploitation, and an estimate of 0-5 is 'geen tot enkele', not 'enkele'.
+    from types import SimpleNamespace
+    p = SimpleNamespace(reference_period=SimpleNamespace(label="2022–2023"), synthetic=True, municipality=GRONINGEN)
+    none_met = {"met_any": {**rec(0.0, 0, 222), "ci_low": 0.0, "ci_high": 0.017}, "response_rate": rec(0.25, 222, 900),
+                "training_wanted": rec(0.7, 150, 215)}
+    h = lambda key: none_met.get(key, rec(0.46, 100, 217) if key == "knows_route" else rec(0, base=0,  # noqa: E731
+                                                                                            suppressed=True))
+    est = records.ladder(Ladder("any", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.2, 0.95, intervals={"typical": (0.0, 0.0)},
+                                nonresponse=(0.0, 0.5, 1.0), typical=0.0))
+    rules = rc.load_recommendations(REPORT_DIR / "recommendations.yml")
+    assessed = [rc.assess(r, {i.key: h(i.key) for i in r.indicators}) for r in rules.recommendations]
+    summary = rc.summary_markdown(p, h, est, REG, assessed, True, rules)
+    conclusions = rc.conclusions_markdown(p, h, est, REG, assessed, rules)
+    for text in (summary, conclusions):
+        assert "Niemand van de respondenten" in text and "om **geen tot enkele** vermoedelijke" in text
+        assert "krijgen te maken met" not in text
+    assert "direct contact" not in summary and "zowel seksueel als crimineel" not in summary
+    assert "door niemand beantwoord" in summary and "de meldroute: 46%" in summary
+    assert "ter bescherming van kleine groepen" not in summary.split("Aanbevelingen")[0]
+
+
 def test_summary_has_key_figures_box_conclusions_per_question_caveats_and_addressed_recommendations():
     import datetime as dt
     from types import SimpleNamespace
