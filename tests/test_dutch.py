@@ -122,6 +122,8 @@ def test_listing():
     (150, 900, "honderden"), (400, 2500, "honderden tot duizenden"),
     # A bound that prints as 0 is no 'enkele' (an edition where nobody met a victim: 0-5).
     (0, 5, "geen tot enkele"), (0.4, 30, "geen tot tientallen"), (0.5, 5, "enkele"), (0, 0.3, "geen"),
+    # Classed as printed: 9,6 prints as 10, 999,5 as 1.000.
+    (9.6, 80, "tientallen"), (9.4, 80, "enkele tot tientallen"), (200, 999.5, "honderden tot duizenden"),
 ])
 def test_magnitude(low, high, phrase):
     assert dutch.magnitude(low, high) == phrase

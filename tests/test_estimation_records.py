@@ -196,3 +196,21 @@ def test_response_timing_suppresses_small_groups_of_respondents():
     assert rec["undated"] == {"kind": "count", "unit": "respondents", "value": None, "suppressed": True}
     # The 27 dated would give the 3 undated back from the 30 respondents published beside them.
     assert rec["early"]["respondents"]["value"] is None and rec["dated"]["value"] is None
+
+
+def test_response_timing_gives_means_and_ratios_as_the_table_prints_them():
+    import numpy as np
+
+    from exploitation_report.stats import response_timing as rt
+
+    n = 90
+    dates = pd.Series(pd.date_range("2026-02-02", periods=n, freq="8h").strftime("%Y-%m-%dT%H:%M"), dtype="string")
+    met = np.arange(n) % 3 == 0
+    victims = np.where(met, 1.0 + (np.arange(n) % 4) * 1.5, 0.0)
+    timing = rt.protect(rt.compare(dates, met, victims, victims / 3, resamples=100, seed=1), 5)
+    rec = records.response_timing(timing, "response_date", 5)
+    values = [rec[g][m]["estimate"] for g in ("early", "late") for m in ("victims", "sirken_weight")]
+    values += [x for r in rec["ratio_late_early"].values() for x in (r["estimate"], *r["interval"].values())
+               if isinstance(x, float)]
+    assert len(values) > 8 and all(round(v, records.TIMING_DECIMALS) == v for v in values), values
+
