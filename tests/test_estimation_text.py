@@ -159,6 +159,19 @@ def test_sensitivity_names_only_assumptions_that_move_the_estimate():
     assert "tussen 146 en 201" in t and "201 tot 146" not in t
 
 
+def test_a_small_edition_names_its_rounding_unit():
+    # stats.disclosure_rounding: in a small edition estimates for all professionals are rounded coarser.
+    t = text.outcome("2022–2023", LADDERS, "@tbl-a", "@fig-b", RANGES, unit=100, respondents=29)
+    assert "afgerond op 100" in t and "Met 29 respondenten" in t and "Wat de respondenten zelf kennen" in t
+    assert "afgerond op" not in outcome(LADDERS)
+    one = pd.DataFrame([{"assumption": "nonresponse", "total_low": 0.0, "total_high": 200.0},
+                        {"assumption": "population", "total_low": 100.0, "total_high": 100.0}])
+    t = text.sensitivity(one, {"top": 0}, "@fig-t", "@tbl-s", "@tbl-b", unit=100)
+    assert "met minder dan de afronding op 100" in t and "één slachtoffer" not in t
+    whole = text.sensitivity(one, {"top": 0}, "@fig-t", "@tbl-s", "@tbl-b")
+    assert "met minder dan één slachtoffer" in whole
+
+
 def test_outcome_splits_the_interval_into_sampling_and_assumptions():
     wide = ladder("any", 564.0, 326.0, 915.0)
     narrow = est.Ladder(**{**wide.__dict__, "ci_sampling": (480.0, 650.0)})
