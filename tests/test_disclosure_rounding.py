@@ -21,12 +21,12 @@ class Data:
 
 def test_the_unit_is_whole_persons_from_a_hundred_respondents_and_coarser_below():
     assert dr.person_unit(Data(222), RANGES) == 1 and dr.person_unit(Data(100), RANGES) == 1
-    # 29 respondents of 1,500 at factor 1: one report weighs 1500 / 29 = 52 persons -> 100.
-    assert dr.person_unit(Data(29), RANGES) == 100
-    # 80 respondents: 1500 / 80 = 18.75 -> 20; the per-victim correction weighs in (x 1.3 = 24.4 -> 50).
-    assert dr.person_unit(Data(80), RANGES) == 20
+    # 29 respondents of 1,500 at factor 1: one report weighs 1500 / 29 = 52 persons; a fifth of it -> 20.
+    assert dr.person_unit(Data(29), RANGES) == 20
+    # 80 respondents: 1500 / 80 / 5 = 3.75 -> 5; the per-victim correction weighs in (x 1.5 = 5.6 -> 10).
+    assert dr.person_unit(Data(80), RANGES) == 5
     assert dr.person_unit(Data(80), est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1000, 1200, 1500),
-                                                    per_victim=(1.0, 1.0, 1.3))) == 50
+                                                    per_victim=(1.0, 1.0, 1.5))) == 10
 
 
 def test_a_ladder_keeps_what_the_respondents_know_in_whole_persons_and_scales_the_rest():
@@ -37,17 +37,25 @@ def test_a_ladder_keeps_what_the_respondents_know_in_whole_persons_and_scales_th
     # Scaled to the population: the unit, a half away from zero (250 -> 300).
     assert (shown.scenario_central, shown.scenario_high, shown.typical) == (100, 300, 300)
     assert (shown.ci_low, shown.ci_high) == (0, 200) and shown.intervals["estimate"] == (0, 200)
-    assert shown.ci_sampling == (100, 200) and shown.ci_bootstrap == (100, 200)
+    assert shown.ci_sampling == (100, 200) and shown.ci_bootstrap == (100, 200) and shown.unit == 100
     assert LADDER.scenario_central == 123.4                    # the estimate itself stays exact
     assert dr.ladder(LADDER, 1).scenario_central == 123 and dr.ladder(LADDER, 1).ci_sampling == (60, 190)
 
 
 def test_sensitivity_bands_and_heaviest_reporters_in_the_unit():
-    table = pd.DataFrame([{"assumption": "nonresponse", "low": 0.0, "central": 0.5, "high": 1.0, "total_low": 5.4,
-                           "total_central": 123.4, "total_high": 251.0, "swing": 245.6}], columns=sensitivity.COLUMNS)
+    table = pd.DataFrame([
+        {"assumption": "nonresponse", "low": 0.0, "central": 0.5, "high": 1.0, "total_low": 5.4,
+         "total_central": 123.4, "total_high": 251.0, "swing": 245.6},
+        {"assumption": "population", "low": 1000, "central": 1200, "high": 1500, "total_low": 102.0,
+         "total_central": 123.4, "total_high": 151.0, "swing": 49.0},
+        {"assumption": "band_position", "low": 0.0, "central": 0.5, "high": 1.0, "total_low": 99.0,
+         "total_central": 123.4, "total_high": 149.9, "swing": 50.9}], columns=sensitivity.COLUMNS)
     table.attrs["withheld"] = ["others_cap"]
     shown = dr.one_at_a_time(table, 100)
-    assert shown.iloc[0][["total_low", "total_central", "total_high", "swing"]].tolist() == [0, 100, 300, 300]
+    # At a factor of 0 the estimate counts respondents only, as the ladder's low scenario: whole persons.
+    assert shown.iloc[0][["total_low", "total_central", "total_high", "swing"]].tolist() == [5, 100, 300, 295]
+    # Ranked by the published swing (population 100 -> 200 before band position 100 -> 100).
+    assert shown["assumption"].tolist() == ["nonresponse", "population", "band_position"]
     assert shown.attrs["withheld"] == ["others_cap"] and table.iloc[0]["swing"] == 245.6
     assert dr.one_at_a_time(table.iloc[0:0], 100).empty
     bands = pd.DataFrame([{"reading": "lower", "position": 0.0, "reported_raw": 20.0, "known_dedup": 14.6,
