@@ -56,6 +56,9 @@ def test_sensitivity_bands_and_heaviest_reporters_in_the_unit():
     assert shown.iloc[0][["total_low", "total_central", "total_high", "swing"]].tolist() == [5, 100, 300, 295]
     # Ranked by the published swing (population 100 -> 200 before band position 100 -> 100).
     assert shown["assumption"].tolist() == ["nonresponse", "population", "band_position"]
+    # Equal published swings: the fixed order of the assumptions, not the exact swing (it would tell more).
+    tied = dr.one_at_a_time(table.iloc[[0, 2, 1]].reset_index(drop=True), 1000)
+    assert tied["assumption"].tolist() == ["nonresponse", "population", "band_position"]
     assert shown.attrs["withheld"] == ["others_cap"] and table.iloc[0]["swing"] == 245.6
     assert dr.one_at_a_time(table.iloc[0:0], 100).empty
     bands = pd.DataFrame([{"reading": "lower", "position": 0.0, "reported_raw": 20.0, "known_dedup": 14.6,
@@ -64,6 +67,7 @@ def test_sensitivity_bands_and_heaviest_reporters_in_the_unit():
     heavy = {"estimate": 123.4, "estimate_without_top": 50.6, "top_contribution": 72.8, "top_fraction": 0.59,
              "suppressed": False}
     assert dr.heaviest_reporters(heavy, 100) == {"estimate": 100, "estimate_without_top": 100,
-                                                 "top_contribution": 100, "top_fraction": 0.59, "suppressed": False}
+                                                 "top_contribution": 100, "top_fraction": 1.0, "suppressed": False}
+    assert dr.heaviest_reporters(heavy, 1)["top_fraction"] == 0.59     # whole persons: exact
     hidden = {"estimate": 123.4, "estimate_without_top": None, "top_contribution": None, "suppressed": True}
     assert dr.heaviest_reporters(hidden, 10)["estimate_without_top"] is None
