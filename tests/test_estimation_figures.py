@@ -163,5 +163,14 @@ def test_the_figures_draw_whole_persons_as_the_tables_print_them():
                            "total_low": 300.4, "total_central": 500.5, "total_high": 700.6, "swing": 400.2}])
     fig = figs.tornado_figure(table)
     ends = [p.get_x() + p.get_width() for p in fig.axes[0].patches if p.get_width()]
+    assert [t.get_text() for t in fig.axes[0].texts] == ["0", "1"]
     assert sorted(ends) == [300, 701] and fig.axes[0].lines[0].get_xdata()[0] == 501
+    plt.close(fig)
+
+
+def test_an_assumption_that_does_not_move_the_estimate_gets_one_label_in_the_tornado():
+    table = pd.DataFrame([{"assumption": "multiplicity_unknown", "low": 1.0, "central": 2.0, "high": 4.0,
+                           "total_low": 167.2, "total_central": 167.2, "total_high": 166.9, "swing": 0.3}])
+    fig = figs.tornado_figure(table)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["1 / 4"]       # not '1' and '4' on top of each other
     plt.close(fig)
