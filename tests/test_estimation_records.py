@@ -53,7 +53,7 @@ def test_every_step_is_given_in_whole_persons_as_the_chapter_prints_it():
         50, 60, 100)
     assert (r["sampling_interval"]["low"], r["sampling_interval"]["high"]) == (70, 151)
     assert (r["bootstrap_interval"]["low"], r["bootstrap_interval"]["high"]) == (50, 200)
-    assert r["reported_raw"] == 150     # to the nearest ten already (estimation.published_sum)
+    assert r["reported_raw"] == 150     # to the nearest ten already (disclosure_rounding.published_sum)
     numbers = [v for path, v in leaves(r) if not path.startswith(".nonresponse_factor") and isinstance(v, float)
                and not path.endswith(".level")]
     assert numbers == [], numbers

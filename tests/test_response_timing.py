@@ -58,7 +58,7 @@ def test_small_groups_are_protected():
     assert not shown["hidden"] and shown["groups"]["early"].met_any == big["groups"]["early"].met_any
     exact, published = big["groups"]["early"], shown["groups"]["early"]
     # 40 respondents, 32 reports (0.8 each): exact, 0.8 x 40 gives the sum of reports back; published,
-    # the sum is to the nearest ten (estimation.published_sum) and the Sirken weight's in whole persons.
+    # the sum is to the nearest ten (disclosure_rounding.published_sum) and the Sirken weight's in whole persons.
     assert exact.victims * 40 == 32 and published.victims * 40 == 30
     assert published.sirken_weight * 40 == round(exact.sirken_weight * 40) == 16
     # The ratios stay exact, with their intervals and the direction the text reads from them.

@@ -67,8 +67,13 @@ def test_band_readings_lower_midpoint_upper():
     a = est.Assumptions(nonresponse=(0.0, 0.5, 1.0), population=(1, 1, 1))
     readings = sens.band_readings(tiny([2], [0], sexual_high=[3]), a, form="sexual")
     assert readings["reading"].tolist() == ["lower", "midpoint", "upper"]
-    assert readings["reported_raw"].tolist() == [0, 0, 0]   # 2, 2.5 and 3, published to the nearest ten
+    assert readings["reported_raw"].tolist() == pytest.approx([2, 2.5, 3])
     assert readings["estimate"].tolist() == pytest.approx([2, 2.5, 3])
+    # As published (stats.disclosure_rounding): the raw sum to the nearest ten, the rest whole.
+    from exploitation_report.stats import disclosure_rounding as dr
+
+    shown = dr.band_readings(readings, 1)
+    assert shown["reported_raw"].tolist() == [0, 0, 0] and shown["estimate"].tolist() == [2, 3, 3]
 
 
 def test_heaviest_reporters_share_of_the_estimate():
